@@ -7,14 +7,14 @@ import (
 
 // Error codes. They are stable: the API returns them and clients branch on them.
 const (
-	EINVALID      = "invalid"       // bad input; 422 (400 for malformed requests)
-	ENOTFOUND     = "not_found"     // 404
-	ECONFLICT     = "conflict"      // 409, e.g. a USCC already registered
-	EUNAUTHORIZED = "unauthorized"  // 401: not logged in, bad credentials
-	EFORBIDDEN    = "forbidden"     // 403: logged in, not allowed
-	ETOOMANY      = "too_many"      // 429: rate limited
-	ETOOLARGE     = "too_large"     // 413: body or file over the limit
-	EINTERNAL     = "internal"      // 500: never shown in detail to users
+	EINVALID      = "invalid"      // bad input; 422 (400 for malformed requests)
+	ENOTFOUND     = "not_found"    // 404
+	ECONFLICT     = "conflict"     // 409, e.g. a USCC already registered
+	EUNAUTHORIZED = "unauthorized" // 401: not logged in, bad credentials
+	EFORBIDDEN    = "forbidden"    // 403: logged in, not allowed
+	ETOOMANY      = "too_many"     // 429: rate limited
+	ETOOLARGE     = "too_large"    // 413: body or file over the limit
+	EINTERNAL     = "internal"     // 500: never shown in detail to users
 )
 
 // Error is the one error type of qcity. Key is a locale key, so the same error reads

@@ -129,7 +129,7 @@ func (SystemClock) Now() time.Time { return time.Now() }
 // FixedClock is a clock for tests; Advance moves it.
 type FixedClock struct{ T time.Time }
 
-func (c *FixedClock) Now() time.Time           { return c.T }
+func (c *FixedClock) Now() time.Time          { return c.T }
 func (c *FixedClock) Advance(d time.Duration) { c.T = c.T.Add(d) }
 
 // China is the time zone dates are counted in (UTC+8, no daylight saving).

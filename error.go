@@ -7,7 +7,8 @@ import (
 
 // Error codes. They are stable: the API returns them and clients branch on them.
 const (
-	EINVALID      = "invalid"      // bad input; 422 (400 for malformed requests)
+	EINVALID      = "invalid"      // bad input: 422 with per-field errors
+	EMALFORMED    = "malformed"    // a request that cannot be read at all (bad JSON): 400
 	ENOTFOUND     = "not_found"    // 404
 	ECONFLICT     = "conflict"     // 409, e.g. a USCC already registered
 	EUNAUTHORIZED = "unauthorized" // 401: not logged in, bad credentials
@@ -30,7 +31,11 @@ type Error struct {
 
 // FieldError is one invalid field: its name (the JSON field or form input name),
 // a locale key and the key's arguments.
+//
+// Row is set for errors in a bulk input file: the 1-based spreadsheet row (the header
+// is row 1), with Field naming the column.
 type FieldError struct {
+	Row   int            `json:"row,omitempty"`
 	Field string         `json:"field"`
 	Key   string         `json:"key"`
 	Args  map[string]any `json:"args,omitempty"`
@@ -62,7 +67,9 @@ func Errorf(code, key string, args ...any) *Error {
 }
 
 // Internal wraps a foreign error. The user sees a generic message; the log gets err.
-func Internal(err error) *Error {
+// It returns nil for nil (as an untyped nil error, so `return qcity.Internal(rows.Err())`
+// is safe), and an *Error in err's chain unchanged.
+func Internal(err error) error {
 	if err == nil {
 		return nil
 	}
@@ -116,5 +123,5 @@ func AsError(err error) *Error {
 	if errors.As(err, &qe) {
 		return qe
 	}
-	return Internal(err)
+	return &Error{Code: EINTERNAL, Key: "error.internal", Err: err}
 }

@@ -92,6 +92,7 @@ type ctxKey int
 const (
 	actorKey ctxKey = iota
 	requestIDKey
+	clientIPKey
 )
 
 // WithActor returns a context carrying the actor.
@@ -115,6 +116,17 @@ func WithRequestID(ctx context.Context, id string) context.Context {
 // RequestIDFrom returns the request id in ctx, or "".
 func RequestIDFrom(ctx context.Context) string {
 	s, _ := ctx.Value(requestIDKey).(string)
+	return s
+}
+
+// WithClientIP returns a context carrying the client's address, for audit records.
+func WithClientIP(ctx context.Context, ip string) context.Context {
+	return context.WithValue(ctx, clientIPKey, ip)
+}
+
+// ClientIPFrom returns the client address in ctx, or "".
+func ClientIPFrom(ctx context.Context) string {
+	s, _ := ctx.Value(clientIPKey).(string)
 	return s
 }
 

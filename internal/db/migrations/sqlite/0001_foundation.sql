@@ -132,6 +132,7 @@ CREATE TABLE entities (
 );
 CREATE INDEX entities_region ON entities (region_code, status);
 CREATE INDEX entities_industry ON entities (industry_code);
+CREATE INDEX entities_updated ON entities (updated_at);
 
 -- Products (产品) made or sold by an entity.
 CREATE TABLE products (

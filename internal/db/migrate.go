@@ -216,3 +216,17 @@ func (db *DB) Columns(ctx context.Context) ([]Column, error) {
 	}
 	return out, rows.Err()
 }
+
+// IsEmpty reports whether the database has no tables at all: a brand-new database that
+// may be created without asking.
+func (db *DB) IsEmpty(ctx context.Context) (bool, error) {
+	var n int
+	q := `SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`
+	if db.dialect == Postgres {
+		q = `SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema()`
+	}
+	if err := db.r.QueryRowContext(ctx, q).Scan(&n); err != nil {
+		return false, fmt.Errorf("db: list tables: %w", err)
+	}
+	return n == 0, nil
+}

@@ -1,0 +1,566 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"qcity"
+	"qcity/internal/auth"
+	"qcity/internal/db"
+	"qcity/internal/demo"
+	"qcity/internal/region"
+	"qcity/internal/registry"
+	"qcity/internal/web"
+)
+
+// Main is the program, with its environment injected so tests can run it in process.
+type Main struct {
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+	Getenv         func(string) string
+	Clock          qcity.Clock
+	// Listening, if set, receives the server's address once it accepts connections.
+	Listening chan<- string
+}
+
+// NewMain returns the program wired to the process's environment.
+func NewMain() *Main {
+	return &Main{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, Clock: qcity.SystemClock{}}
+}
+
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+const usage = `qcity: the Quality City platform (质量强市信息平台)
+
+Usage:
+  qcity serve   [--db FILE|postgres://…] [--addr HOST:PORT] [--demo] [--migrate]
+  qcity migrate [--db …]
+  qcity demo    [--db …] [--seed N] [--entities N]
+  qcity import entities [--db …] FILE
+  qcity user add --username U --role R [--region CODE] [--uscc CODE]   (password on stdin)
+  qcity user passwd --username U                                       (password on stdin)
+  qcity user list
+  qcity apikey create --name N --role R [--region CODE]
+  qcity apikey revoke ID|NAME
+  qcity apikey list
+
+Environment: QCITY_DB (default ./qcity.db), QCITY_ADDR (default 127.0.0.1:8080),
+QCITY_JURISDICTION (prefecture code, default 440800 湛江市).
+Roles: admin, city_official, county_official, lab, certification_body, enterprise, api_client.
+`
+
+// Run runs the command in args.
+func (m *Main) Run(ctx context.Context, args []string) error {
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		fmt.Fprint(m.Stdout, usage)
+		if len(args) == 0 {
+			return usageError{"no command"}
+		}
+		return nil
+	}
+	switch args[0] {
+	case "serve":
+		return m.runServe(ctx, args[1:])
+	case "migrate":
+		return m.runMigrate(ctx, args[1:])
+	case "demo":
+		return m.runDemo(ctx, args[1:])
+	case "import":
+		return m.runImport(ctx, args[1:])
+	case "user":
+		return m.runUser(ctx, args[1:])
+	case "apikey":
+		return m.runAPIKey(ctx, args[1:])
+	}
+	return usageError{fmt.Sprintf("unknown command %q; run `qcity help`", args[0])}
+}
+
+// common holds the flags every command shares.
+type common struct {
+	db           string
+	jurisdiction string
+}
+
+func (m *Main) flags(name string, c *common) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(m.Stderr)
+	c.db = m.env("QCITY_DB", "qcity.db")
+	c.jurisdiction = m.env("QCITY_JURISDICTION", region.DefaultPrefecture)
+	fs.StringVar(&c.db, "db", c.db, "SQLite file path or postgres:// URL (env QCITY_DB)")
+	fs.StringVar(&c.jurisdiction, "jurisdiction", c.jurisdiction, "GB/T 2260 code of the bureau's prefecture (env QCITY_JURISDICTION)")
+	return fs
+}
+
+func (m *Main) env(key, def string) string {
+	if v := m.Getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+func parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return usageError{"help requested"}
+		}
+		return usageError{err.Error()}
+	}
+	return nil
+}
+
+// app is an opened database with its services.
+type app struct {
+	db           *db.DB
+	clock        qcity.Clock
+	jurisdiction *region.Jurisdiction
+	auth         *auth.Service
+	registry     *registry.Service
+}
+
+func (a *app) Close() { a.db.Close() }
+
+// open opens the database and builds the services. With migrate, pending migrations
+// are applied; without it, a database whose schema is behind is refused — except a
+// brand-new empty one, which is simply created.
+func (m *Main) open(ctx context.Context, c common, migrate bool) (*app, error) {
+	j, err := region.Default().Jurisdiction(c.jurisdiction)
+	if err != nil {
+		return nil, err
+	}
+	d, err := db.Open(ctx, c.db)
+	if err != nil {
+		return nil, err
+	}
+	pending, err := d.Pending(ctx)
+	if err != nil {
+		d.Close()
+		return nil, err
+	}
+	fresh, err := d.IsEmpty(ctx)
+	if err != nil {
+		d.Close()
+		return nil, err
+	}
+	if len(pending) > 0 {
+		if !migrate && !fresh {
+			d.Close()
+			return nil, fmt.Errorf("the database schema is out of date (%d migration(s) pending: %s); back up the database, then run `qcity migrate` or `qcity serve --migrate`",
+				len(pending), strings.Join(pending, ", "))
+		}
+		if _, err := d.Migrate(ctx, m.Clock.Now()); err != nil {
+			d.Close()
+			return nil, err
+		}
+	}
+	a := &app{db: d, clock: m.Clock, jurisdiction: j}
+	a.auth = &auth.Service{DB: d, Clock: m.Clock, Config: auth.DefaultConfig, Jurisdiction: j}
+	a.registry = registry.NewService(d, m.Clock, j)
+	return a, nil
+}
+
+func (m *Main) runMigrate(ctx context.Context, args []string) error {
+	var c common
+	fs := m.flags("migrate", &c)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if _, err := region.Default().Jurisdiction(c.jurisdiction); err != nil {
+		return err
+	}
+	d, err := db.Open(ctx, c.db)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	done, err := d.Migrate(ctx, m.Clock.Now())
+	if err != nil {
+		return err
+	}
+	if len(done) == 0 {
+		fmt.Fprintln(m.Stdout, "schema is up to date")
+	}
+	for _, v := range done {
+		fmt.Fprintln(m.Stdout, "applied", v)
+	}
+	return nil
+}
+
+func (m *Main) runServe(ctx context.Context, args []string) error {
+	var c common
+	fs := m.flags("serve", &c)
+	addr := fs.String("addr", m.env("QCITY_ADDR", "127.0.0.1:8080"), "listen address (env QCITY_ADDR)")
+	withDemo := fs.Bool("demo", false, "load the demo city when the database has no entities")
+	demoSeed := fs.Uint64("demo-seed", 1, "seed of the demo city")
+	demoN := fs.Int("demo-entities", 20000, "market entities in the demo city")
+	migrate := fs.Bool("migrate", false, "apply pending migrations before serving")
+	secure := fs.Bool("secure-cookies", m.Getenv("QCITY_SECURE_COOKIES") == "1", "mark cookies Secure (serve behind HTTPS)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	log := slog.New(slog.NewJSONHandler(m.Stderr, nil))
+	a, err := m.open(ctx, c, *migrate)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	sysCtx := qcity.WithActor(ctx, qcity.System("qcity serve"))
+
+	if *withDemo {
+		if err := m.loadDemoIfEmpty(sysCtx, a, *demoSeed, *demoN); err != nil {
+			return err
+		}
+	}
+	if err := m.bootstrapAdmin(sysCtx, a, *withDemo); err != nil {
+		return err
+	}
+	start := time.Now()
+	if err := a.registry.LoadIndex(ctx); err != nil {
+		return err
+	}
+	log.Info("name index loaded", "entities", a.registry.IndexLen(), "ms", time.Since(start).Milliseconds())
+
+	srv, err := web.New(web.Config{SecureCookie: *secure}, web.Server{DB: a.db, Clock: m.Clock, Log: log,
+		Auth: a.auth, Registry: a.registry, Jurisdiction: a.jurisdiction}, func() error {
+		p, err := a.db.Pending(ctx)
+		if err != nil {
+			return err
+		}
+		if len(p) > 0 {
+			return fmt.Errorf("schema out of date: %d migration(s) pending", len(p))
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 5 * time.Minute,
+		WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	fmt.Fprintf(m.Stdout, "qcity is serving %s on http://%s/ (database: %s)\n", a.jurisdiction.Prefecture.Name, ln.Addr(), a.db.Dialect())
+	if m.Listening != nil {
+		m.Listening <- ln.Addr().String()
+	}
+
+	bg, stopBG := context.WithCancel(ctx)
+	defer stopBG()
+	go m.background(bg, a, log)
+
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(shutdownCtx); err != nil {
+		return err
+	}
+	return nil
+}
+
+// background keeps the name index in step with writes by other instances and clears
+// expired sessions.
+func (m *Main) background(ctx context.Context, a *app, log *slog.Logger) {
+	sync := time.NewTicker(5 * time.Second)
+	clean := time.NewTicker(10 * time.Minute)
+	defer sync.Stop()
+	defer clean.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-sync.C:
+			if err := a.registry.SyncIndex(ctx); err != nil && ctx.Err() == nil {
+				log.Error("index sync", "err", err)
+			}
+		case <-clean.C:
+			if err := a.auth.DeleteExpired(ctx); err != nil && ctx.Err() == nil {
+				log.Error("session cleanup", "err", err)
+			}
+		}
+	}
+}
+
+// bootstrapAdmin creates the admin account on first start and prints its one-time
+// password; with the demo it also creates one account per role.
+func (m *Main) bootstrapAdmin(ctx context.Context, a *app, withDemo bool) error {
+	n, err := a.auth.CountUsers(ctx)
+	if err != nil || n > 0 {
+		return err
+	}
+	pw := auth.RandomPassword(16)
+	if _, err := a.auth.CreateUser(ctx, auth.NewUser{Username: "admin", DisplayName: "系统管理员", Password: pw, Role: qcity.RoleAdmin}); err != nil {
+		return err
+	}
+	fmt.Fprintf(m.Stdout, "First start: created the administrator account.\n  username: admin\n  password: %s\n  (shown once; change it under 我的账户 / My account)\n", pw)
+	if !withDemo {
+		return nil
+	}
+	type demoUser struct {
+		name   string
+		role   qcity.Role
+		region string
+		uscc   string
+	}
+	users := []demoUser{{"city", qcity.RoleCityOfficial, "", ""}}
+	if len(a.jurisdiction.Counties) > 0 {
+		users = append(users, demoUser{"county", qcity.RoleCountyOfficial, a.jurisdiction.Counties[min(1, len(a.jurisdiction.Counties)-1)].Code, ""})
+	}
+	if ents, _, err := a.registry.FindEntities(ctx, registry.EntityFilter{Type: string(registry.TypeCompany), Status: "active", Limit: 1}); err == nil && len(ents) > 0 {
+		users = append(users, demoUser{"enterprise", qcity.RoleEnterprise, "", ents[0].USCC})
+	}
+	for _, kind := range []struct {
+		kind registry.OrgKind
+		role qcity.Role
+		name string
+	}{{registry.OrgLab, qcity.RoleLab, "lab"}, {registry.OrgCertificationBody, qcity.RoleCertificationBody, "certbody"}} {
+		if orgs, _, err := a.registry.FindOrganisations(ctx, registry.OrganisationFilter{Kind: string(kind.kind), Status: "valid", Limit: 1}); err == nil && len(orgs) > 0 {
+			users = append(users, demoUser{kind.name, kind.role, "", orgs[0].USCC})
+		}
+	}
+	demoPW := auth.RandomPassword(12)
+	for _, u := range users {
+		if _, err := a.auth.CreateUser(ctx, auth.NewUser{Username: u.name, Password: demoPW, Role: u.role, Region: u.region, USCC: u.uscc}); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(m.Stdout, "Demo accounts (password %s): ", demoPW)
+	for i, u := range users {
+		if i > 0 {
+			fmt.Fprint(m.Stdout, ", ")
+		}
+		fmt.Fprintf(m.Stdout, "%s (%s)", u.name, u.role)
+	}
+	fmt.Fprintln(m.Stdout)
+	return nil
+}
+
+func (m *Main) loadDemoIfEmpty(ctx context.Context, a *app, seed uint64, n int) error {
+	_, total, err := a.registry.FindEntities(ctx, registry.EntityFilter{Limit: 1})
+	if err != nil {
+		return err
+	}
+	if err := a.registry.LoadIndex(ctx); err != nil {
+		return err
+	}
+	if a.registry.IndexLen() > 0 || total > 0 {
+		return nil
+	}
+	return m.loadDemo(ctx, a, seed, n)
+}
+
+func (m *Main) loadDemo(ctx context.Context, a *app, seed uint64, n int) error {
+	start := time.Now()
+	fmt.Fprintf(m.Stdout, "Generating the demo city (seed %d, %d entities)…\n", seed, n)
+	city, err := demo.Generate(demo.Options{Seed: seed, Entities: n, Today: qcity.DateOf(m.Clock.Now())}, a.jurisdiction)
+	if err != nil {
+		return err
+	}
+	bar := newProgress(m.Stderr, "demo")
+	if err := demo.Load(ctx, a.registry, city, bar.update); err != nil {
+		return err
+	}
+	bar.done()
+	fmt.Fprintf(m.Stdout, "Demo city loaded: %d entities, %d organisations in %s.\n", len(city.Entities),
+		len(city.Organisations), time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+func (m *Main) runDemo(ctx context.Context, args []string) error {
+	var c common
+	fs := m.flags("demo", &c)
+	seed := fs.Uint64("seed", 1, "random seed; the same seed gives the same city")
+	n := fs.Int("entities", 20000, "number of market entities (up to 1,000,000)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	a, err := m.open(ctx, c, false)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	if err := a.registry.LoadIndex(ctx); err != nil {
+		return err
+	}
+	if a.registry.IndexLen() > 0 {
+		return qcity.Errorf(qcity.ECONFLICT, "demo.not_empty")
+	}
+	return m.loadDemo(qcity.WithActor(ctx, qcity.System("qcity demo")), a, *seed, *n)
+}
+
+func (m *Main) runImport(ctx context.Context, args []string) error {
+	if len(args) == 0 || args[0] != "entities" {
+		return usageError{"usage: qcity import entities [--db …] FILE"}
+	}
+	var c common
+	fs := m.flags("import entities", &c)
+	if err := parse(fs, args[1:]); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usageError{"usage: qcity import entities [--db …] FILE"}
+	}
+	name := fs.Arg(0)
+	f, err := os.Open(name)
+	if err != nil {
+		return usageError{err.Error()}
+	}
+	defer f.Close()
+	a, err := m.open(ctx, c, false)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	bar := newProgress(m.Stderr, "import")
+	res, err := a.registry.ImportEntities(qcity.WithActor(ctx, qcity.System("qcity import")), f, name,
+		func(phase string, done, total int) { bar.phase(phase, done, total) })
+	bar.done()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(m.Stdout, "imported %d entities from %s (sha256 %s)\n", res.Rows, name, res.SHA256)
+	return nil
+}
+
+// readPassword reads the first line of stdin.
+func (m *Main) readPassword() (string, error) {
+	line, err := bufio.NewReader(m.Stdin).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return "", err
+	}
+	line = strings.TrimRight(line, "\r\n")
+	if line == "" {
+		return "", usageError{"no password on stdin (pipe it in, e.g. `echo \"$PASSWORD\" | qcity user add …`)"}
+	}
+	return line, nil
+}
+
+func (m *Main) runUser(ctx context.Context, args []string) error {
+	if len(args) == 0 {
+		return usageError{"usage: qcity user add|passwd|list …"}
+	}
+	var c common
+	fs := m.flags("user "+args[0], &c)
+	username := fs.String("username", "", "username")
+	role := fs.String("role", "", "role")
+	regionCode := fs.String("region", "", "district or county code (county officials)")
+	code := fs.String("uscc", "", "USCC of the enterprise, lab or certification body")
+	display := fs.String("name", "", "display name")
+	if err := parse(fs, args[1:]); err != nil {
+		return err
+	}
+	a, err := m.open(ctx, c, false)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	ctx = qcity.WithActor(ctx, qcity.System("qcity user"))
+	switch args[0] {
+	case "add":
+		pw, err := m.readPassword()
+		if err != nil {
+			return err
+		}
+		u, err := a.auth.CreateUser(ctx, auth.NewUser{Username: *username, DisplayName: *display, Password: pw,
+			Role: qcity.Role(*role), Region: *regionCode, USCC: *code})
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(m.Stdout, "created user %s (%s) id %d\n", u.Username, u.Role, u.ID)
+	case "passwd":
+		pw, err := m.readPassword()
+		if err != nil {
+			return err
+		}
+		if err := a.auth.SetPassword(ctx, *username, pw); err != nil {
+			return err
+		}
+		fmt.Fprintf(m.Stdout, "password of %s changed; its sessions were ended\n", *username)
+	case "list":
+		users, err := a.auth.FindUsers(ctx)
+		if err != nil {
+			return err
+		}
+		for _, u := range users {
+			state := ""
+			if u.Disabled {
+				state = " (disabled)"
+			}
+			fmt.Fprintf(m.Stdout, "%d\t%s\t%s\t%s\t%s%s\n", u.ID, u.Username, u.Role, u.Region, u.USCC, state)
+		}
+	default:
+		return usageError{"usage: qcity user add|passwd|list …"}
+	}
+	return nil
+}
+
+func (m *Main) runAPIKey(ctx context.Context, args []string) error {
+	if len(args) == 0 {
+		return usageError{"usage: qcity apikey create|revoke|list …"}
+	}
+	var c common
+	fs := m.flags("apikey "+args[0], &c)
+	name := fs.String("name", "", "key name, e.g. the client platform")
+	role := fs.String("role", string(qcity.RoleAPIClient), "role: api_client, city_official or county_official")
+	regionCode := fs.String("region", "", "district or county code (county_official keys)")
+	if err := parse(fs, args[1:]); err != nil {
+		return err
+	}
+	a, err := m.open(ctx, c, false)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	ctx = qcity.WithActor(ctx, qcity.System("qcity apikey"))
+	switch args[0] {
+	case "create":
+		key, k, err := a.auth.CreateAPIKey(ctx, *name, qcity.Role(*role), *regionCode)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(m.Stderr, "created API key %q (id %d, role %s); it is shown once, store it now:\n", k.Name, k.ID, k.Role)
+		fmt.Fprintln(m.Stdout, key)
+	case "revoke":
+		if fs.NArg() != 1 {
+			return usageError{"usage: qcity apikey revoke ID|NAME"}
+		}
+		k, err := a.auth.RevokeAPIKey(ctx, fs.Arg(0))
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(m.Stdout, "revoked API key %q (id %d)\n", k.Name, k.ID)
+	case "list":
+		keys, err := a.auth.FindAPIKeys(ctx)
+		if err != nil {
+			return err
+		}
+		for _, k := range keys {
+			state := "live"
+			if k.RevokedAt != nil {
+				state = "revoked " + k.RevokedAt.Format(time.DateOnly)
+			}
+			fmt.Fprintf(m.Stdout, "%d\t%s\t%s…\t%s\t%s\t%s\n", k.ID, k.Name, k.Prefix, k.Role, k.Region, state)
+		}
+	default:
+		return usageError{"usage: qcity apikey create|revoke|list …"}
+	}
+	return nil
+}

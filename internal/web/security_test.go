@@ -1,0 +1,362 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"qcity"
+	"qcity/internal/auth"
+	"qcity/internal/db/dbtest"
+)
+
+// Who may call what, written out by hand: the test fails if a registered route is
+// missing here, or if the server lets in or keeps out anyone this table does not say.
+var (
+	everyone  = []string{"anonymous", "admin", "city", "county", "lab", "certbody", "enterprise", "apiuser", "key-api_client", "key-city_official", "key-county_official"}
+	loggedIn  = everyone[1:]
+	people    = []string{"admin", "city", "county", "lab", "certbody", "enterprise", "apiuser"}
+	officials = []string{"admin", "city", "county", "key-city_official", "key-county_official"}
+	adminOnly = []string{"admin"}
+)
+
+var access = map[string][]string{
+	"GET /healthz": everyone, "GET /readyz": everyone, "GET /metrics": everyone, "GET /static/": everyone,
+	"GET /{$}": everyone, "GET /lang": everyone, "GET /login": everyone, "POST /login": everyone,
+	"POST /logout": people, "GET /account": people, "POST /account/password": people,
+	"GET /search": everyone, "GET /e/{uscc}": everyone,
+	"GET /entities": officials, "GET /entities/export": officials, "GET /entities/new": officials,
+	"POST /entities": officials, "GET /entities/import": officials, "GET /entities/import/template": officials,
+	"POST /entities/import": officials, "GET /entities/{uscc}": officials, "GET /entities/{uscc}/edit": officials,
+	"POST /entities/{uscc}": officials, "POST /entities/{uscc}/products": officials,
+	"GET /organisations": officials, "GET /organisations/new": officials, "POST /organisations": officials,
+	"GET /organisations/{id}/edit": officials, "POST /organisations/{id}": officials,
+	"GET /audit":       officials,
+	"GET /admin/users": adminOnly, "POST /admin/users": adminOnly, "POST /admin/users/{id}/disable": adminOnly,
+	"POST /admin/users/{id}/enable": adminOnly, "GET /admin/apikeys": adminOnly, "POST /admin/apikeys": adminOnly,
+	"POST /admin/apikeys/{id}/revoke": adminOnly,
+	"GET /api/v1/openapi.json":        everyone, "GET /api/v1/uscc/{code}": everyone, "GET /api/v1/regions": everyone,
+	"GET /api/v1/industries": everyone, "GET /api/v1/entities": everyone, "GET /api/v1/entities/{uscc}": everyone,
+	"POST /api/v1/entities": officials, "PUT /api/v1/entities/{uscc}": officials,
+	"GET /api/v1/entities/{uscc}/products": everyone, "POST /api/v1/entities/{uscc}/products": officials,
+	"GET /api/v1/organisations": everyone, "GET /api/v1/organisations/{id}": everyone,
+	"POST /api/v1/organisations": officials, "PUT /api/v1/organisations/{id}": officials,
+	"GET /api/v1/audit": officials, "GET /api/v1/me": loggedIn,
+}
+
+func TestEveryRouteEveryRole(t *testing.T) {
+	e := newEnv(t, dbtest.SQLite(t))
+	clients := map[string]*client{}
+	for _, who := range everyone {
+		c := e.newClient()
+		if who != "anonymous" && !strings.HasPrefix(who, "key-") {
+			c.login(who)
+		} else {
+			c.get("/login") // anonymous forms still need the double-submit token
+		}
+		clients[who] = c
+	}
+	seen := map[string]bool{}
+	for _, rt := range e.srv.Routes() {
+		name := rt.Method + " " + rt.Pattern
+		seen[name] = true
+		allowed, ok := access[name]
+		if !ok {
+			t.Errorf("route %s is not in the access table", name)
+			continue
+		}
+		if name == "POST /logout" || name == "POST /login" {
+			continue // they change the caller's own session; tested on their own below
+		}
+		path := strings.NewReplacer("{$}", "", "{uscc}", e.inCounty.USCC, "{code}", e.inCounty.USCC, "{id}", "999999").Replace(rt.Pattern)
+		if path == "/static/" {
+			path = "/static/app.css"
+		}
+		for _, who := range everyone {
+			c := clients[who]
+			var req *http.Request
+			body := ""
+			if rt.Method != "GET" {
+				if rt.API() {
+					body = "{}"
+				} else {
+					body = url.Values{"csrf": {c.csrf}}.Encode()
+				}
+			}
+			req, _ = http.NewRequest(rt.Method, e.ts.URL+path, strings.NewReader(body))
+			if rt.API() && rt.Method != "GET" {
+				req.Header.Set("Content-Type", "application/json")
+				req.Header.Set("X-CSRF-Token", c.csrf)
+			} else if rt.Method != "GET" {
+				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			}
+			if strings.HasPrefix(who, "key-") {
+				req.Header.Set("Authorization", "Bearer "+e.keys[qcity.Role(strings.TrimPrefix(who, "key-"))])
+			}
+			resp, err := c.http.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			readBody(t, resp)
+			denied := resp.StatusCode == 401 || resp.StatusCode == 403 ||
+				(resp.StatusCode == 303 && strings.HasPrefix(resp.Header.Get("Location"), "/login"))
+			want := contains(allowed, who)
+			if want && denied {
+				t.Errorf("%s as %s: %d, want allowed", name, who, resp.StatusCode)
+			}
+			if !want && !denied {
+				t.Errorf("%s as %s: %d, want denied", name, who, resp.StatusCode)
+			}
+			if !want && rt.API() && who == "anonymous" && resp.StatusCode != 401 {
+				t.Errorf("%s anonymously: %d, want 401", name, resp.StatusCode)
+			}
+		}
+	}
+	for name := range access {
+		if !seen[name] {
+			t.Errorf("access table lists %s, which is not registered", name)
+		}
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// A county official sees and edits only its own district's non-public data.
+func TestRegionScoping(t *testing.T) {
+	e := newEnv(t, dbtest.SQLite(t))
+	key := e.keys["county_official"]
+	put := func(code, name string, version int) int {
+		body := `{"name":"` + name + `","entity_type":"company","legal_representative":"张三","region_code":"` +
+			map[bool]string{true: "440803", false: "440802"}[code == e.inCounty.USCC] + `","version":` + itoa(version) + `}`
+		st, _ := e.api("PUT", "/api/v1/entities/"+code, key, body)
+		return st
+	}
+	if st := put(e.inCounty.USCC, "湛江市霞山区海滨水产二号有限公司", 1); st != 200 {
+		t.Errorf("own district: %d", st)
+	}
+	before := e.snapshot()
+	if st := put(e.outCounty.USCC, "湛江市赤坎区被改名有限公司", 1); st != 403 {
+		t.Errorf("other district: %d, want 403", st)
+	}
+	// Moving an own entity into another district is refused too.
+	body := `{"name":"湛江市霞山区海滨水产二号有限公司","entity_type":"company","legal_representative":"张三","region_code":"440802","version":2}`
+	if st, _ := e.api("PUT", "/api/v1/entities/"+e.inCounty.USCC, key, body); st != 403 {
+		t.Errorf("move out: %d, want 403", st)
+	}
+	code := validCode(t, "91440802MA4W7777")
+	if st, _ := e.api("POST", "/api/v1/entities", key, `{"uscc":"`+code+`","name":"湛江市赤坎区越权有限公司","entity_type":"company","legal_representative":"王五","region_code":"440802"}`); st != 403 {
+		t.Errorf("create in other district: %d, want 403", st)
+	}
+	if after := e.snapshot(); after != before {
+		t.Errorf("refused writes changed the database: %s → %s", before, after)
+	}
+	// The UI edit form and its save are refused as well.
+	c := e.newClient()
+	c.login("county")
+	if resp, _ := c.get("/entities/" + e.outCounty.USCC + "/edit"); resp.StatusCode != 403 {
+		t.Errorf("edit form of other district: %d", resp.StatusCode)
+	}
+	if resp, _ := c.post("/entities/"+e.outCounty.USCC, url.Values{"name": {"x"}, "version": {"1"}}); resp.StatusCode != 403 {
+		t.Errorf("save in other district: %d", resp.StatusCode)
+	}
+	// The audit log shows the county official only its district's entries.
+	st, res := e.api("GET", "/api/v1/audit?object_type=entity", key, "")
+	if st != 200 {
+		t.Fatal(st)
+	}
+	for _, it := range res["items"].([]any) {
+		if r := it.(map[string]any)["region_code"].(string); !strings.HasPrefix(r, "440803") {
+			t.Errorf("county official sees audit entry of region %s", r)
+		}
+	}
+	// Even asking for another region explicitly.
+	st, res = e.api("GET", "/api/v1/audit?region=440802", key, "")
+	for _, it := range res["items"].([]any) {
+		if r := it.(map[string]any)["region_code"].(string); !strings.HasPrefix(r, "440803") {
+			t.Errorf("region=440802 leaked entry of region %s", r)
+		}
+	}
+	// The city official sees both.
+	_, res = e.api("GET", "/api/v1/audit?object_type=entity&action=create", e.keys["city_official"], "")
+	if res["total"].(float64) < 2 {
+		t.Errorf("city official sees %v entity creations, want ≥ 2", res["total"])
+	}
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+func TestCSRF(t *testing.T) {
+	e := newEnv(t, dbtest.SQLite(t))
+	c := e.newClient()
+	c.login("city")
+	form := url.Values{"uscc": {validCode(t, "91440803MA4W5555")}, "name": {"湛江市霞山区跨站有限公司"},
+		"entity_type": {"company"}, "legal_representative": {"赵六"}, "region_code": {"440803"}}
+	before := e.snapshot()
+	for name, token := range map[string]string{"missing": "", "wrong": "not-the-token"} {
+		f := url.Values{}
+		for k, v := range form {
+			f[k] = v
+		}
+		f.Set("csrf", token)
+		if resp, body := c.post("/entities", f); resp.StatusCode != 403 || !strings.Contains(body, "CSRF") {
+			t.Errorf("%s token: %d", name, resp.StatusCode)
+		}
+	}
+	// A cross-site request is refused even with the right token.
+	req, _ := http.NewRequest("POST", e.ts.URL+"/entities", strings.NewReader(url.Values{"csrf": {c.csrf}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "cross-site")
+	resp, err := c.http.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	readBody(t, resp)
+	if resp.StatusCode != 403 {
+		t.Errorf("cross-site: %d", resp.StatusCode)
+	}
+	// The JSON API with a session cookie needs the X-CSRF-Token header.
+	req, _ = http.NewRequest("POST", e.ts.URL+"/api/v1/entities", strings.NewReader(`{}`))
+	req.Header.Set("Content-Type", "application/json")
+	resp, _ = c.http.Do(req)
+	readBody(t, resp)
+	if resp.StatusCode != 403 {
+		t.Errorf("API with cookie, no header: %d", resp.StatusCode)
+	}
+	// The login form needs the anonymous double-submit token.
+	anon := e.newClient()
+	if resp, _ := anon.post("/login", url.Values{"username": {"city"}, "password": {testPassword}, "csrf": {"forged"}}); resp.StatusCode != 403 {
+		t.Errorf("login CSRF: %d", resp.StatusCode)
+	}
+	if after := e.snapshot(); after != before {
+		t.Errorf("CSRF-refused writes changed the database: %s → %s", before, after)
+	}
+	// With the token the same form works.
+	if resp, body := c.post("/entities", form); resp.StatusCode != 303 {
+		t.Errorf("with token: %d %s", resp.StatusCode, body)
+	}
+}
+
+func TestSessionExpiry(t *testing.T) {
+	e := newEnv(t, dbtest.SQLite(t))
+	c := e.newClient()
+	c.login("city")
+	if resp, _ := c.get("/entities"); resp.StatusCode != 200 {
+		t.Fatalf("logged in: %d", resp.StatusCode)
+	}
+	// Idle for the idle timeout: the session is gone.
+	e.clock.Advance(auth.DefaultConfig.IdleTimeout)
+	if resp, _ := c.get("/entities"); resp.StatusCode != 303 || !strings.HasPrefix(resp.Header.Get("Location"), "/login") {
+		t.Errorf("after idle timeout: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	// Active use keeps a session only until its absolute lifetime.
+	c = e.newClient()
+	c.login("city")
+	for elapsed := time.Duration(0); elapsed < auth.DefaultConfig.SessionTTL-time.Hour; elapsed += time.Hour {
+		e.clock.Advance(time.Hour)
+		if resp, _ := c.get("/entities"); resp.StatusCode != 200 {
+			t.Fatalf("active session refused after %v: %d", elapsed+time.Hour, resp.StatusCode)
+		}
+	}
+	e.clock.Advance(time.Hour)
+	if resp, _ := c.get("/entities"); resp.StatusCode != 303 {
+		t.Errorf("after absolute lifetime: %d", resp.StatusCode)
+	}
+	// Logging out ends the session on the server: the old cookie no longer works.
+	c = e.newClient()
+	c.login("city")
+	u, _ := url.Parse(e.ts.URL)
+	old := c.http.Jar.Cookies(u)
+	if resp, _ := c.post("/logout", nil); resp.StatusCode != 303 {
+		t.Fatalf("logout: %d", resp.StatusCode)
+	}
+	replay := e.newClient()
+	replay.http.Jar.SetCookies(u, old)
+	if resp, _ := replay.get("/entities"); resp.StatusCode != 303 {
+		t.Errorf("replayed cookie after logout: %d", resp.StatusCode)
+	}
+}
+
+func TestRevokedAPIKey(t *testing.T) {
+	e := newEnv(t, dbtest.SQLite(t))
+	key := e.keys["city_official"]
+	if st, _ := e.api("GET", "/api/v1/me", key, ""); st != 200 {
+		t.Fatalf("live key: %d", st)
+	}
+	ctx := qcity.WithActor(context.Background(), qcity.System("test"))
+	if _, err := e.auth.RevokeAPIKey(ctx, "key-city_official"); err != nil {
+		t.Fatal(err)
+	}
+	st, body := e.api("GET", "/api/v1/me", key, "")
+	if st != 401 || body["error"].(map[string]any)["key"] != "auth.apikey_revoked" {
+		t.Errorf("revoked key: %d %v", st, body)
+	}
+	if st, _ := e.api("GET", "/api/v1/me", key+"x", ""); st != 401 {
+		t.Errorf("unknown key: %d", st)
+	}
+	// Keys are stored hashed: the key text appears nowhere in the database.
+	var n int
+	if err := e.db.QueryRow(context.Background(), `SELECT COUNT(*) FROM api_keys WHERE key_hash = ? OR prefix = ?`, key, key).Scan(&n); err != nil || n != 0 {
+		t.Errorf("key stored in clear: %d %v", n, err)
+	}
+}
+
+func TestLoginRateLimit(t *testing.T) {
+	e := newEnv(t, dbtest.SQLite(t))
+	c := e.newClient()
+	c.get("/login")
+	for i := 0; i < auth.DefaultConfig.MaxFailures; i++ {
+		if resp, _ := c.post("/login", url.Values{"username": {"city"}, "password": {"wrong password"}}); resp.StatusCode != 401 {
+			t.Fatalf("attempt %d: %d", i+1, resp.StatusCode)
+		}
+	}
+	// Now even the right password is refused until the window passes.
+	if resp, body := c.post("/login", url.Values{"username": {"city"}, "password": {testPassword}}); resp.StatusCode != 429 || !strings.Contains(body, "15") {
+		t.Errorf("after %d failures: %d", auth.DefaultConfig.MaxFailures, resp.StatusCode)
+	}
+	e.clock.Advance(auth.DefaultConfig.FailureWindow + time.Second)
+	if resp, _ := c.post("/login", url.Values{"username": {"city"}, "password": {testPassword}}); resp.StatusCode != 303 {
+		t.Errorf("after the window: %d", resp.StatusCode)
+	}
+	// Failures are in the audit log.
+	var n int
+	e.db.QueryRow(context.Background(), `SELECT COUNT(*) FROM audit_log WHERE action = 'login_failed'`).Scan(&n)
+	if n != auth.DefaultConfig.MaxFailures {
+		t.Errorf("audited failures: %d", n)
+	}
+}
+
+// Session cookies are HttpOnly and SameSite; passwords are argon2id.
+func TestCookieAndPasswordStorage(t *testing.T) {
+	e := newEnv(t, dbtest.SQLite(t))
+	c := e.newClient()
+	c.get("/login")
+	resp, _ := c.post("/login", url.Values{"username": {"admin"}, "password": {testPassword}})
+	var found bool
+	for _, ck := range resp.Cookies() {
+		if ck.Name == "qcity_session" {
+			found = true
+			if !ck.HttpOnly || ck.SameSite != http.SameSiteLaxMode {
+				t.Errorf("session cookie: HttpOnly=%v SameSite=%v", ck.HttpOnly, ck.SameSite)
+			}
+		}
+	}
+	if !found {
+		t.Fatal("no session cookie")
+	}
+	var hash string
+	e.db.QueryRow(context.Background(), `SELECT password_hash FROM users WHERE username = 'admin'`).Scan(&hash)
+	if !strings.HasPrefix(hash, "$argon2id$v=19$") {
+		t.Errorf("password hash %q is not argon2id", hash)
+	}
+}

@@ -1,0 +1,211 @@
+// Package web is qcity's front hall: the router, the middleware (request ids, logging,
+// authentication by session cookie or API key, CSRF, language, role and region checks),
+// the server-rendered UI in Simplified Chinese and English, and the JSON API under
+// /api/v1 described by /api/v1/openapi.json.
+package web
+
+import (
+	"log/slog"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"qcity"
+	"qcity/internal/auth"
+	"qcity/internal/db"
+	"qcity/internal/locale"
+	"qcity/internal/region"
+	"qcity/internal/registry"
+)
+
+// Config holds the web settings.
+type Config struct {
+	BureauName   string // shown in the top bar; defaults to the jurisdiction's name + 市场监督管理局
+	SecureCookie bool   // set the Secure flag on cookies (behind HTTPS)
+	MaxBodyBytes int64  // JSON and form bodies
+	MaxFileBytes int64  // uploads (imports)
+}
+
+// Server holds the services the handlers use.
+type Server struct {
+	Config       Config
+	DB           *db.DB
+	Clock        qcity.Clock
+	Log          *slog.Logger
+	Auth         *auth.Service
+	Registry     *registry.Service
+	Jurisdiction *region.Jurisdiction
+	Locale       *locale.Catalogue
+
+	mux     *http.ServeMux
+	routes  []Route
+	tmpl    *templates
+	metrics *metrics
+	ready   func() error
+}
+
+// Access says who may call a route.
+type Access int
+
+const (
+	Public        Access = iota // anyone, logged in or not
+	Authenticated               // any logged-in user or API key
+	Roles                       // only the listed roles
+	Users                       // people logged in through the browser (not API keys)
+)
+
+// Route is one registered route. Routes are kept so that tests can walk every route
+// against every role, and check that the OpenAPI description covers every API route.
+type Route struct {
+	Method  string
+	Pattern string
+	Access  Access
+	Roles   []qcity.Role
+	// NonPublic marks routes that return data not published to everyone; an API key's
+	// read of such a route is written to the audit log.
+	NonPublic bool
+	handler   http.HandlerFunc
+}
+
+// API reports whether the route belongs to the JSON API.
+func (r Route) API() bool { return strings.HasPrefix(r.Pattern, "/api/") }
+
+// Allows reports whether an actor with role may call the route.
+func (r Route) Allows(a qcity.Actor) bool {
+	switch r.Access {
+	case Public:
+		return true
+	case Authenticated:
+		return a.Authenticated()
+	case Users:
+		return a.Kind == qcity.ActorUser
+	}
+	return a.Authenticated() && slices.Contains(r.Roles, a.Role)
+}
+
+// New builds the server and its routes. ready reports whether the server can take
+// traffic (database reachable, schema current); nil means always.
+func New(cfg Config, s Server, ready func() error) (*Server, error) {
+	if cfg.MaxBodyBytes == 0 {
+		cfg.MaxBodyBytes = 1 << 20
+	}
+	if cfg.MaxFileBytes == 0 {
+		cfg.MaxFileBytes = 64 << 20
+	}
+	if cfg.BureauName == "" {
+		cfg.BureauName = s.Jurisdiction.Prefecture.Name + "市场监督管理局"
+	}
+	srv := &s
+	srv.Config = cfg
+	srv.ready = ready
+	if srv.Locale == nil {
+		srv.Locale = locale.Default()
+	}
+	if srv.Log == nil {
+		srv.Log = slog.New(slog.DiscardHandler)
+	}
+	t, err := parseTemplates(srv)
+	if err != nil {
+		return nil, err
+	}
+	srv.tmpl = t
+	srv.metrics = newMetrics(prometheus.NewRegistry(), srv)
+	srv.mux = http.NewServeMux()
+	srv.registerRoutes()
+	return srv, nil
+}
+
+// Routes returns every registered route.
+func (s *Server) Routes() []Route { return slices.Clone(s.routes) }
+
+// officials are the roles of the bureau's own staff.
+var officials = []qcity.Role{qcity.RoleAdmin, qcity.RoleCityOfficial, qcity.RoleCountyOfficial}
+
+func (s *Server) handle(method, pattern string, access Access, roles []qcity.Role, h http.HandlerFunc) *Route {
+	r := Route{Method: method, Pattern: pattern, Access: access, Roles: roles, handler: h}
+	s.routes = append(s.routes, r)
+	rp := &s.routes[len(s.routes)-1]
+	s.mux.Handle(method+" "+pattern, s.guard(rp))
+	return rp
+}
+
+func (s *Server) registerRoutes() {
+	pub := func(method, pattern string, h http.HandlerFunc) { s.handle(method, pattern, Public, nil, h) }
+	official := func(method, pattern string, h http.HandlerFunc) {
+		s.handle(method, pattern, Roles, officials, h).NonPublic = true
+	}
+	admin := func(method, pattern string, h http.HandlerFunc) {
+		s.handle(method, pattern, Roles, []qcity.Role{qcity.RoleAdmin}, h).NonPublic = true
+	}
+	user := func(method, pattern string, h http.HandlerFunc) { s.handle(method, pattern, Users, nil, h) }
+
+	// Operations.
+	pub("GET", "/healthz", s.handleHealthz)
+	pub("GET", "/readyz", s.handleReadyz)
+	pub("GET", "/metrics", s.handleMetrics)
+	pub("GET", "/static/", s.handleStatic)
+
+	// Public portal.
+	pub("GET", "/{$}", s.handleHome)
+	pub("GET", "/lang", s.handleLang)
+	pub("GET", "/login", s.handleLoginForm)
+	pub("POST", "/login", s.handleLogin)
+	user("POST", "/logout", s.handleLogout)
+	user("GET", "/account", s.handleAccount)
+	user("POST", "/account/password", s.handlePasswordChange)
+	pub("GET", "/search", s.handlePublicSearch)
+	pub("GET", "/e/{uscc}", s.handlePublicEntity)
+
+	// Officials' workspace.
+	official("GET", "/entities", s.handleEntityList)
+	official("GET", "/entities/export", s.handleEntityExport)
+	official("GET", "/entities/new", s.handleEntityNew)
+	official("POST", "/entities", s.handleEntityCreate)
+	official("GET", "/entities/import", s.handleImportForm)
+	official("GET", "/entities/import/template", s.handleImportTemplate)
+	official("POST", "/entities/import", s.handleImport)
+	official("GET", "/entities/{uscc}", s.handleEntityDetail)
+	official("GET", "/entities/{uscc}/edit", s.handleEntityEdit)
+	official("POST", "/entities/{uscc}", s.handleEntityUpdate)
+	official("POST", "/entities/{uscc}/products", s.handleProductCreate)
+	official("GET", "/organisations", s.handleOrgList)
+	official("GET", "/organisations/new", s.handleOrgNew)
+	official("POST", "/organisations", s.handleOrgCreate)
+	official("GET", "/organisations/{id}/edit", s.handleOrgEdit)
+	official("POST", "/organisations/{id}", s.handleOrgUpdate)
+	official("GET", "/audit", s.handleAuditList)
+	admin("GET", "/admin/users", s.handleUserList)
+	admin("POST", "/admin/users", s.handleUserCreate)
+	admin("POST", "/admin/users/{id}/disable", s.handleUserDisable)
+	admin("POST", "/admin/users/{id}/enable", s.handleUserEnable)
+	admin("GET", "/admin/apikeys", s.handleAPIKeyList)
+	admin("POST", "/admin/apikeys", s.handleAPIKeyCreate)
+	admin("POST", "/admin/apikeys/{id}/revoke", s.handleAPIKeyRevoke)
+
+	// JSON API.
+	pub("GET", "/api/v1/openapi.json", s.handleOpenAPI)
+	pub("GET", "/api/v1/uscc/{code}", s.handleAPIUSCC)
+	pub("GET", "/api/v1/regions", s.handleAPIRegions)
+	pub("GET", "/api/v1/industries", s.handleAPIIndustries)
+	pub("GET", "/api/v1/entities", s.handleAPIEntityList)
+	pub("GET", "/api/v1/entities/{uscc}", s.handleAPIEntity)
+	s.handle("POST", "/api/v1/entities", Roles, officials, s.handleAPIEntityCreate)
+	s.handle("PUT", "/api/v1/entities/{uscc}", Roles, officials, s.handleAPIEntityUpdate)
+	pub("GET", "/api/v1/entities/{uscc}/products", s.handleAPIProductList)
+	s.handle("POST", "/api/v1/entities/{uscc}/products", Roles, officials, s.handleAPIProductCreate)
+	pub("GET", "/api/v1/organisations", s.handleAPIOrgList)
+	pub("GET", "/api/v1/organisations/{id}", s.handleAPIOrg)
+	s.handle("POST", "/api/v1/organisations", Roles, officials, s.handleAPIOrgCreate)
+	s.handle("PUT", "/api/v1/organisations/{id}", Roles, officials, s.handleAPIOrgUpdate)
+	official("GET", "/api/v1/audit", s.handleAPIAudit)
+	s.handle("GET", "/api/v1/me", Authenticated, nil, s.handleAPIMe)
+
+	s.mux.Handle("/", s.guard(&Route{Pattern: "/", Access: Public, handler: s.handleNotFound}))
+}
+
+// ServeHTTP runs the middleware chain and the router.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.serve(w, r)
+}

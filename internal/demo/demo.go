@@ -25,7 +25,7 @@ type Options struct {
 	// Entities is the number of market entities, 1 to MaxEntities; 0 means
 	// DefaultEntities.
 	Entities int
-	// Today is the generator's "today": establishment dates fall on or before it and
+	// Today is the generator's "today": establishment dates fall before it and
 	// organisations' certificates are valid or expired relative to it. Required;
 	// Generate never reads the clock.
 	Today qcity.Date

@@ -300,7 +300,7 @@ func TestDates(t *testing.T) {
 	first := qcity.Date{Year: firstYear, Month: 1, Day: 1}
 	afterReform, before2000 := 0, 0
 	for i, e := range c.Entities {
-		if e.EstablishedOn.Before(first) || e.EstablishedOn.After(testToday) {
+		if e.EstablishedOn.Before(first) || !e.EstablishedOn.Before(testToday) {
 			t.Fatalf("%s established %s", e.Name, e.EstablishedOn)
 		}
 		if i > 0 && e.EstablishedOn.Before(c.Entities[i-1].EstablishedOn) {
@@ -361,8 +361,12 @@ func TestNames(t *testing.T) {
 			t.Errorf("%s: name %s does not fit", e.Type, e.Name)
 		}
 		county, _ := region.Default().Get(e.Region)
-		if !strings.HasPrefix(e.Address, "广东省湛江市"+county.Name) {
+		rest, ok := strings.CutPrefix(e.Address, "广东省湛江市"+county.Name)
+		if !ok {
 			t.Errorf("%s: address %s is not in %s", e.Name, e.Address, county.Name)
+		}
+		if e.Type == registry.TypeFarmerCooperative && !strings.ContainsAny(rest, "镇乡") {
+			t.Errorf("cooperative %s is not in a rural township: %s", e.Name, e.Address)
 		}
 	}
 	if p := former * 1000 / len(c.Entities); p < 25 || p > 55 {
@@ -536,29 +540,47 @@ func TestTablesMatchData(t *testing.T) {
 	}
 }
 
-// Other prefectures get an even spread and their own names.
+// Other prefectures get an even spread and their own names; outside Guangdong, where
+// no townships are known, addresses go from the county straight to the road.
 func TestOtherJurisdiction(t *testing.T) {
-	j, err := region.Default().Jurisdiction("440100") // 广州市
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := Generate(Options{Entities: 2000, Today: testToday}, j)
-	if err != nil {
-		t.Fatal(err)
-	}
-	v := registry.NewValidator()
-	for _, e := range c.Entities {
-		if _, errs := v.Validate(e.Input(), testToday); len(errs) > 0 {
-			t.Fatalf("%s: %v", e.Name, errs)
-		}
-		if !j.Contains(e.Region) || !strings.HasPrefix(e.Address, "广东省广州市") || strings.Contains(e.Name, "湛江") {
-			t.Fatalf("entity outside 广州: %+v", e)
-		}
-	}
-	for _, o := range c.Organisations {
-		if _, errs := v.ValidateOrganisation(o.Input()); len(errs) > 0 {
-			t.Fatalf("%s: %v", o.Name, errs)
-		}
+	for _, tc := range []struct{ code, address, abbr string }{
+		{"440100", "广东省广州市", "(粤)"},
+		{"110000", "北京市", "(京)"},
+	} {
+		t.Run(tc.code, func(t *testing.T) {
+			j, err := region.Default().Jurisdiction(tc.code)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c, err := Generate(Options{Entities: 2000, Today: testToday}, j)
+			if err != nil {
+				t.Fatal(err)
+			}
+			v := registry.NewValidator()
+			for _, e := range c.Entities {
+				if _, errs := v.Validate(e.Input(), testToday); len(errs) > 0 {
+					t.Fatalf("%s: %v", e.Name, errs)
+				}
+				if !j.Contains(e.Region) || !strings.HasPrefix(e.Address, tc.address) || strings.Contains(e.Name, "湛江") {
+					t.Fatalf("entity outside %s: %+v", tc.address, e)
+				}
+			}
+			metrology := 0
+			for _, o := range c.Organisations {
+				if _, errs := v.ValidateOrganisation(o.Input()); len(errs) > 0 {
+					t.Fatalf("%s: %v", o.Name, errs)
+				}
+				if o.Kind == registry.OrgMetrologyInstitution {
+					metrology++
+					if !strings.HasPrefix(o.AccreditationNo, tc.abbr) {
+						t.Errorf("%s: %s", o.Name, o.AccreditationNo)
+					}
+				}
+			}
+			if metrology != 7 {
+				t.Errorf("%d metrology institutions", metrology)
+			}
+		})
 	}
 }
 

@@ -48,11 +48,12 @@
 // magnitude of SAMR's national 市场主体 statistics. Statuses (statusShares): 88% active
 // (存续), 7% deregistered (注销), 4% revoked (吊销), 1% moved out (迁出).
 //
-// Establishment dates run from 1993-01-01 to Options.Today, weighted by yearWeight:
+// Establishment dates run from 1993-01-01 to the day before Options.Today, weighted by
+// yearWeight:
 // low and rising before 2014, then a jump with the 2014 commercial-registration reform
-// (商事制度改革) and about 17 a year from 2021 against 2 in the 1990s. Revoked entities
+// (商事制度改革): a year from 2021 weighs 17, a year of the 1990s 2. Revoked entities
 // are mostly older, deregistered ones spread evenly; neither is established in the
-// last 180 days. A branch of a local company opens after its parent. Entities are
+// last 180 days. No entity is established on Today itself. A branch of a local company opens after its parent. Entities are
 // returned in establishment order, as a registry numbering records on registration
 // holds them.
 //

@@ -46,6 +46,16 @@ func (g *generator) entity(es []registry.Entity, i int) error {
 	e := &es[i]
 	c := g.counties[g.countyPick.pick(g.r)]
 	e.Type = g.typePick.pick(g.r)
+	var farm *town // a cooperative's township
+	if e.Type == registry.TypeFarmerCooperative {
+		// Cooperatives farm: draw again for a county with rural townships, if any.
+		for range 8 {
+			if farm = c.ruralTown(g.r); farm != nil {
+				break
+			}
+			c = g.counties[g.countyPick.pick(g.r)]
+		}
+	}
 	e.Status = g.statusPick.pick(g.r)
 	e.Region = c.Div.Code
 	e.EstablishedOn = g.dates[e.Status].pick(g.r)
@@ -69,7 +79,7 @@ func (g *generator) entity(es []registry.Entity, i int) error {
 		case registry.TypeIndividualBusiness:
 			e.Industry = g.shopParts(c, &p)
 		case registry.TypeFarmerCooperative:
-			e.Industry = g.coopParts(c, &p)
+			e.Industry = g.coopParts(c, farm, &p)
 		case registry.TypeBranch:
 			parent = -1
 			if try < 3 && len(g.companies) > 0 && g.r.IntN(100) < 35 {
@@ -107,7 +117,7 @@ func (g *generator) entity(es []registry.Entity, i int) error {
 		}
 	}
 	e.LegalRepresentative = g.person()
-	e.Address = g.address(c, e.Type == registry.TypeIndividualBusiness)
+	e.Address = g.address(c, farm, e.Type == registry.TypeIndividualBusiness)
 	e.USCC = g.newUSCC('9', usccTypeDigit(e.Type), c.Div.Code)
 	e.RegisteredCapital = g.capital(e.Type, p.Form)
 	return nil
@@ -208,8 +218,8 @@ func (g *generator) companyParts(c *county, p *nameParts) string {
 	return g.pickCode(w.Codes)
 }
 
-// soleProprietorshipParts: 个人独资企业 take the written-out form or a shop-like one (商行,
-// 经营部, 中心), 厂 for manufacturers and 工作室 for services, as the forms file allows.
+// soleProprietorshipParts: 个人独资企业 take the written-out form or one that fits their
+// business (soleProprietorshipForms), as the forms file allows.
 func (g *generator) soleProprietorshipParts(c *county, p *nameParts) string {
 	w := c.Words.pick(g.r)
 	code := g.pickCode(w.Codes)
@@ -218,23 +228,24 @@ func (g *generator) soleProprietorshipParts(c *county, p *nameParts) string {
 	if cl, ok := industry.Default().Get(code); ok {
 		section = cl.Section
 	}
-	switch x := g.r.IntN(100); {
-	case x < 45:
-		p.Form = "个人独资企业"
-	case x < 60:
-		p.Form = "商行"
-	case x < 75:
-		p.Form = "经营部"
-	case x < 85 && section == "C":
-		p.Form = "厂"
-	case x < 85:
-		p.Form = "中心"
-	case section == "I" || section == "M":
-		p.Form = "工作室"
-	default:
-		p.Form = "店"
+	forms := soleProprietorshipForms[section]
+	if forms == nil {
+		forms = soleProprietorshipForms[""]
 	}
+	p.Form = forms[g.r.IntN(len(forms))]
 	return code
+}
+
+// soleProprietorshipForms are the forms a sole proprietorship takes by the GB/T 4754
+// section of its business: 厂 for makers, 商行 and 经营部 for traders, 中心 and 工作室
+// for services; the written-out 个人独资企业 for any, and most often.
+var soleProprietorshipForms = map[string][]string{
+	"C": {"个人独资企业", "个人独资企业", "厂", "厂", "商行"},
+	"F": {"个人独资企业", "个人独资企业", "商行", "商行", "经营部", "店"},
+	"H": {"个人独资企业", "个人独资企业", "店", "中心"},
+	"I": {"个人独资企业", "个人独资企业", "工作室", "中心"},
+	"M": {"个人独资企业", "个人独资企业", "工作室", "中心"},
+	"":  {"个人独资企业", "个人独资企业", "中心"},
 }
 
 // partnershipParts: most limited partnerships are investment vehicles; general
@@ -272,13 +283,11 @@ func (g *generator) shopParts(c *county, p *nameParts) string {
 }
 
 // coopParts: a cooperative is named after its county and often its township.
-func (g *generator) coopParts(c *county, p *nameParts) string {
+func (g *generator) coopParts(c *county, farm *town, p *nameParts) string {
 	t := c.Coops.pick(g.r)
 	p.Prefix = c.Div.Name
-	if c.Towns.len() > 0 && g.r.IntN(100) < 30 {
-		if tw := c.Towns.pick(g.r); !tw.IsStreet {
-			p.Town = tw.Name
-		}
+	if farm != nil && g.r.IntN(100) < 30 {
+		p.Town = farm.Name
 	}
 	p.Word, p.Form = t.Word, "专业合作社"
 	if g.r.IntN(100) < 2 {
@@ -374,10 +383,12 @@ func (g *generator) person() string {
 }
 
 // address builds 广东省湛江市 + county + township + road or village + number, with a
-// floor or unit now and then.
-func (g *generator) address(c *county, shop bool) string {
+// floor or unit now and then. t is the township, or nil to draw one.
+func (g *generator) address(c *county, t *town, shop bool) string {
 	b := append(append(g.tmp[:0], g.addressPrefix...), c.Div.Name...)
-	t := c.Towns.pick(g.r)
+	if t == nil {
+		t = c.Towns.pick(g.r)
+	}
 	b = append(b, t.Name...)
 	village := !t.IsStreet && len(t.Villages) > 0 && g.r.IntN(100) < 45
 	if village {

@@ -143,6 +143,19 @@ type county struct {
 	Branches   weighted[*wordInfo]
 	Shops      weighted[*trade]
 	Coops      weighted[*trade]
+	hasRural   bool // has a 镇 or 乡
+}
+
+// ruralTown draws one of the county's 镇 and 乡, or returns nil if it has none.
+func (c *county) ruralTown(r *rand.Rand) *town {
+	if !c.hasRural {
+		return nil
+	}
+	for {
+		if t := c.Towns.pick(r); !t.IsStreet {
+			return t
+		}
+	}
 }
 
 // town is a township (乡、镇、街道) with its synthetic roads and villages.
@@ -209,7 +222,7 @@ func newGenerator(opts Options, j *region.Jurisdiction) (*generator, error) {
 	}
 	for _, st := range statusShares {
 		g.statusPick.add(st.Status, st.Share)
-		end := g.today
+		end := g.today.AddDays(-1) // establishment dates fall before today
 		if st.Status == registry.StatusRevoked || st.Status == registry.StatusDeregistered {
 			// Revocation and deregistration come months after establishment at least.
 			if e := g.today.AddDays(-180); e.Year >= firstYear {
@@ -240,11 +253,18 @@ func shortName(name string) string {
 	return name
 }
 
-// provinceAbbr is the one-character abbreviation (简称) used in certificate numbers.
-// Only Guangdong's is known here; elsewhere the first character of the name stands in.
+// provinceAbbrs are the one-character abbreviations (简称) of the provinces, by the
+// first two digits of their codes, as used in certificate numbers such as (粤)法计.
+var provinceAbbrs = map[string]string{"11": "京", "12": "津", "13": "冀", "14": "晋", "15": "蒙",
+	"21": "辽", "22": "吉", "23": "黑", "31": "沪", "32": "苏", "33": "浙", "34": "皖", "35": "闽",
+	"36": "赣", "37": "鲁", "41": "豫", "42": "鄂", "43": "湘", "44": "粤", "45": "桂", "46": "琼",
+	"50": "渝", "51": "川", "52": "黔", "53": "滇", "54": "藏", "61": "陕", "62": "甘", "63": "青",
+	"64": "宁", "65": "新", "71": "台", "81": "港", "82": "澳"}
+
+// provinceAbbr returns the province's 简称, or the first character of its name.
 func provinceAbbr(code, name string) string {
-	if code == "440000" {
-		return "粤"
+	if a, ok := provinceAbbrs[code[:2]]; ok {
+		return a
 	}
 	r, _ := utf8.DecodeRuneInString(name)
 	return string(r)
@@ -265,6 +285,7 @@ func (g *generator) newCounty(d region.Division) *county {
 			continue // development zones and other statistical areas are no address
 		}
 		tw := &town{Name: t.Name, IsStreet: isStreet}
+		c.hasRural = c.hasRural || !isStreet
 		tw.Roads = g.placeNames(6+g.r.IntN(10), []string{"路", "路", "路", "街", "街", "大道"})
 		if !isStreet {
 			tw.Villages = g.placeNames(8+g.r.IntN(12), []string{"村"})
@@ -274,6 +295,10 @@ func (g *generator) newCounty(d region.Division) *county {
 			w = 3 // a county's seat (its 街道) holds most of its shops and firms
 		}
 		c.Towns.add(tw, w)
+	}
+	if c.Towns.len() == 0 {
+		// Townships are known for Guangdong only: elsewhere roads hang off the county.
+		c.Towns.add(&town{IsStreet: true, Roads: g.placeNames(12, []string{"路", "路", "街", "大道"})}, 1)
 	}
 	for i := range g.s.words {
 		w := &g.s.words[i]

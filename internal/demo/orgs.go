@@ -180,7 +180,7 @@ func (g *generator) labs() ([]registry.Organisation, error) {
 				return nil, err
 			}
 			labs = append(labs, registry.Organisation{Kind: registry.OrgLab, Name: name,
-				USCC: g.newUSCC('9', '1', c.Div.Code), Region: c.Div.Code, Address: g.address(c, false),
+				USCC: g.newUSCC('9', '1', c.Div.Code), Region: c.Div.Code, Address: g.address(c, nil, false),
 				Scope: cat.Scope, Status: registry.OrgValid})
 		}
 	}
@@ -204,7 +204,7 @@ func (g *generator) labs() ([]registry.Organisation, error) {
 		}
 		code := g.j.Prefecture.Code
 		labs = append(labs, registry.Organisation{Kind: registry.OrgLab, Name: name,
-			USCC: g.newUSCC('1', '2', code), Region: code, Address: g.address(core, false),
+			USCC: g.newUSCC('1', '2', code), Region: code, Address: g.address(core, nil, false),
 			Scope: pl.Scope, Status: registry.OrgValid})
 	}
 	for _, c := range g.counties {
@@ -213,7 +213,7 @@ func (g *generator) labs() ([]registry.Organisation, error) {
 			return nil, fmt.Errorf("public lab %s: name taken", name)
 		}
 		labs = append(labs, registry.Organisation{Kind: registry.OrgLab, Name: name,
-			USCC: g.newUSCC('1', '2', c.Div.Code), Region: c.Div.Code, Address: g.address(c, false),
+			USCC: g.newUSCC('1', '2', c.Div.Code), Region: c.Div.Code, Address: g.address(c, nil, false),
 			Scope: countyLabScope, Status: registry.OrgValid})
 	}
 	province := cmaProvinceCodes[g.j.Prefecture.Code[:2]]
@@ -258,7 +258,7 @@ func (g *generator) certificationBodies() ([]registry.Organisation, error) {
 		if code == "" {
 			c := g.urbanCore()
 			code, places, phone = c.Div.Code, []string{g.cityShort}, areaCodes[g.j.Prefecture.Code]
-			address = g.address(c, false)
+			address = g.address(c, nil, false)
 		} else {
 			road := g.placeNames(1, []string{"路", "大道", "街"})
 			address = g.regions.FullName(code) + strings.Join(road, "") + strconv.Itoa(1+g.r.IntN(300)) + "号"
@@ -338,7 +338,7 @@ func (g *generator) metrologyInstitutions() ([]registry.Organisation, error) {
 			return nil, fmt.Errorf("metrology institution %s: name taken", in.name)
 		}
 		o := registry.Organisation{Kind: registry.OrgMetrologyInstitution, Name: in.name,
-			USCC: g.newUSCC('1', '2', in.code), Region: in.code, Address: g.address(in.c, false),
+			USCC: g.newUSCC('1', '2', in.code), Region: in.code, Address: g.address(in.c, nil, false),
 			Scope: metrologyScope, Status: registry.OrgValid, Contact: g.person(),
 			Phone: g.phone(areaCodes[g.j.Prefecture.Code])}
 		if i == len(list)-2 && len(list) > 2 {

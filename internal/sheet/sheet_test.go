@@ -361,3 +361,40 @@ func lieAboutSize(t *testing.T, data []byte, name string, size uint32) []byte {
 	}
 	return buf.Bytes()
 }
+
+// Columns that contradict each other are a programming error, reported as internal.
+func TestBadColumns(t *testing.T) {
+	for name, cols := range map[string][]Column{
+		"none":             nil,
+		"no field":         {{ZH: "名称"}},
+		"field twice":      {{Field: "a"}, {Field: "a"}},
+		"header twice":     {{Field: "a", ZH: "名称"}, {Field: "b", EN: "名称"}},
+		"alias is a field": {{Field: "a"}, {Field: "b", Aliases: []string{"A"}}},
+	} {
+		_, err := Open(strings.NewReader("a\n1\n"), "a.csv", cols, Limits{})
+		if qcity.ErrorCode(err) != qcity.EINTERNAL {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+}
+
+func TestUnescapeOOXML(t *testing.T) {
+	for in, want := range map[string]string{
+		"plain":                  "plain",
+		"_x0041_":                "A",
+		"_xD840__xDC00_":         "\U00020000",
+		"_xD840_":                "_xD840_", // a lone surrogate stays as written
+		"_xDC00_x":               "_xDC00_x",
+		"_x005F_x0041_":          "_x0041_",
+		"a_x":                    "a_x",
+		"_x00410_":               "_x00410_",
+		"_x_x0042_":              "_xB",
+		"end _x000A_":            "end \n",
+		"_xD840__x0041_":         "_xD840_A",
+		"_x4E1A__x4e1a_ _xg000_": "业业 _xg000_",
+	} {
+		if got := string(unescapeOOXML([]byte(in))); got != want {
+			t.Errorf("unescapeOOXML(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -457,13 +457,6 @@ func trimXMLSpaceRight(b []byte) []byte {
 	return b
 }
 
-func trimXMLSpace(b []byte) []byte {
-	for len(b) > 0 && isXMLSpace(b[0]) {
-		b = b[1:]
-	}
-	return b
-}
-
 // unescapeOOXML decodes the _xHHHH_ escapes with which OOXML strings carry characters
 // XML cannot (ECMA-376 Part 1, 22.9.2.19 ST_Xstring): "_x000D_" is a carriage return,
 // and "_x005F_" an underscore, so "_x005F_x000D_" is the literal text "_x000D_".

@@ -240,6 +240,7 @@ func buildSegment(recs []record, order []int32, sectionOf func(string) string, a
 		}
 	}
 	s.text = text.String()
+	recs, order = nil, nil // let the records go before the postings are built
 	s.regions = regions.list
 
 	// The alphabet: most frequent runes get the codes 1..codeMax, the rest share

@@ -46,8 +46,8 @@ type City struct {
 // numbered records on registration would hold them.
 //
 // Returns EINVALID (key demo.entities_range, arguments min and max) if opts.Entities is
-// negative or above MaxEntities, and EINVALID (key demo.today_invalid, argument first)
-// if opts.Today is zero or before the year after the first establishment year.
+// negative or above MaxEntities, and EINVALID (key demo.today_invalid, argument first:
+// the earliest year allowed, 1994) if opts.Today is zero or in 1993 or earlier.
 func Generate(opts Options, j *region.Jurisdiction) (*City, error) {
 	if opts.Seed == 0 {
 		opts.Seed = DefaultSeed

@@ -114,8 +114,7 @@ func TestGenerateDeterministic(t *testing.T) {
 	if !bytes.Equal(gen(0), gen(1)) {
 		t.Error("seed 0 is not the default seed 1")
 	}
-	// A smaller city is not a prefix of a larger one (entities are sorted by date),
-	// but each is deterministic on its own, including in another goroutine.
+	// Nothing depends on the goroutine or on state left by earlier runs.
 	done := make(chan []byte)
 	go func() { done <- gen(7) }()
 	if !bytes.Equal(<-done, a) {

@@ -1,6 +1,7 @@
 package demo
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"unicode/utf8"
@@ -171,7 +172,7 @@ func (g *generator) claimName(p *nameParts) (string, error) {
 	return name, nil
 }
 
-var errTaken = fmt.Errorf("name taken")
+var errTaken = errors.New("name taken")
 
 // denied reports whether b contains a deny-listed brand.
 func (g *generator) denied(b []byte) bool {

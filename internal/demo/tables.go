@@ -289,8 +289,8 @@ var coopProducts = []trade{
 	{"种养", nil, []string{"0141", "0159", "0313", "0321"}, 5},
 }
 
-// partnershipWords are the 行业表述 of partnerships (合伙企业) beyond the company words:
-// most limited partnerships are investment vehicles.
+// investmentWord is the 行业表述 of limited partnerships (有限合伙), which are mostly
+// investment vehicles; it is not in industry_words_compiled.csv.
 var investmentWord = trade{"投资", nil, []string{"7212"}, 0}
 
 // denyBrands are 字号 of famous brands and of well-known 湛江 firms. A generated name

@@ -48,11 +48,3 @@ func (w *weighted[T]) pickIndex(r *rand.Rand) int {
 	}
 	return lo
 }
-
-// weight returns the weight of items[i].
-func (w *weighted[T]) weight(i int) uint64 {
-	if i == 0 {
-		return w.cum[0]
-	}
-	return w.cum[i] - w.cum[i-1]
-}

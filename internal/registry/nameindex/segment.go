@@ -300,7 +300,13 @@ func (s *segment) buildPostings(codes []uint16, codeOff []uint32) {
 		tables[w] = newGramTable(len(codes)/(4*p) + 1024)
 		wg.Go(func() {
 			t := tables[w]
-			forEachGram(codes, codeOff, w, p, func(k, h uint64, ord uint32, _ int) { t.count(k, h, ord) })
+			var buf []gram
+			for ord := range uint32(len(codeOff) - 1) {
+				buf = docGrams(buf[:0], codes[codeOff[ord]:codeOff[ord+1]], w, p)
+				for _, g := range buf {
+					t.count(g.key, g.hash, ord)
+				}
+			}
 		})
 	}
 	wg.Wait()
@@ -346,49 +352,56 @@ func (s *segment) buildPostings(codes []uint16, codeOff []uint32) {
 	for w := range p {
 		wg.Go(func() {
 			t := tables[w]
-			forEachGram(codes, codeOff, w, p, func(k, h uint64, ord uint32, pos int) {
-				t.fill(k, h, ord, pos, s)
-			})
+			var buf []gram
+			for ord := range uint32(len(codeOff) - 1) {
+				buf = docGrams(buf[:0], codes[codeOff[ord]:codeOff[ord+1]], w, p)
+				for _, g := range buf {
+					t.fill(g.key, g.hash, ord, g.pos, s)
+				}
+			}
 		})
 	}
 	wg.Wait()
 }
 
-// forEachGram calls fn for every gram of every document whose hash falls in the part
-// w of p: the 2-, 3- and 4-grams within each name, and (c, end) for the last rune c
-// of each name, with the rune position where the gram starts. Documents come in
-// ascending ordinal order.
-func forEachGram(codes []uint16, codeOff []uint32, w, p int, fn func(key, hash uint64, ord uint32, pos int)) {
-	emit := func(k uint64, ord uint32, pos int) {
+// gram is a gram of a document: its key, the hash of the key, and the rune position
+// where it starts.
+type gram struct {
+	key, hash uint64
+	pos       int
+}
+
+// docGrams appends to buf the grams of the document cs (its codes) whose hash falls
+// in the part w of p: the 2-, 3- and 4-grams within each name, and (c, end) for the
+// last rune c of each name.
+func docGrams(buf []gram, cs []uint16, w, p int) []gram {
+	emit := func(k uint64, pos int) {
 		h := mix(k)
-		if p > 1 && int((h&0xFFFFFFFF)*uint64(p)>>32) != w {
-			return
-		}
-		fn(k, h, ord, pos)
-	}
-	for ord := range len(codeOff) - 1 {
-		cs := codes[codeOff[ord]:codeOff[ord+1]]
-		for i, a := range cs {
-			if a == codeNone {
-				continue
-			}
-			if i+1 == len(cs) || cs[i+1] == codeNone {
-				emit(key2(a, codeEnd), uint32(ord), i)
-				continue
-			}
-			b := cs[i+1]
-			emit(key2(a, b), uint32(ord), i)
-			if i+2 == len(cs) || cs[i+2] == codeNone {
-				continue
-			}
-			c := cs[i+2]
-			emit(key3(a, b, c), uint32(ord), i)
-			if i+3 == len(cs) || cs[i+3] == codeNone {
-				continue
-			}
-			emit(key4(a, b, c, cs[i+3]), uint32(ord), i)
+		if p == 1 || int((h&0xFFFFFFFF)*uint64(p)>>32) == w {
+			buf = append(buf, gram{k, h, pos})
 		}
 	}
+	for i, a := range cs {
+		if a == codeNone {
+			continue
+		}
+		if i+1 == len(cs) || cs[i+1] == codeNone {
+			emit(key2(a, codeEnd), i)
+			continue
+		}
+		b := cs[i+1]
+		emit(key2(a, b), i)
+		if i+2 == len(cs) || cs[i+2] == codeNone {
+			continue
+		}
+		c := cs[i+2]
+		emit(key3(a, b, c), i)
+		if i+3 == len(cs) || cs[i+3] == codeNone {
+			continue
+		}
+		emit(key4(a, b, c, cs[i+3]), i)
+	}
+	return buf
 }
 
 // mix is the splitmix64 finaliser.

@@ -9,8 +9,8 @@ import (
 
 // This file generates realistic synthetic names of market entities in Zhanjiang
 // (湛江) for the benchmarks: the district or city, a 2-character 字号 drawn with a
-// skewed distribution, an industry word and an organisational-form suffix, as in
-// ../../../../shared/data/enterprise/org_form_suffixes_compiled.csv.
+// skewed distribution, an industry word and an organisational-form suffix, after
+// shared/data/enterprise/org_form_suffixes_compiled.csv and industry_words_compiled.csv.
 
 // zihaoChars are 360 characters common at positions 3 and 4 of company names (where
 // the 字号 sits), most frequent first, from the counts in

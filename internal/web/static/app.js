@@ -16,3 +16,31 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   });
 });
+
+// Sortable tables: a click on a column header sorts the rows shown (this page of the
+// list); a second click reverses. Keyboard users press Enter on the header button.
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("table.sortable").forEach(function (table) {
+    var heads = table.querySelectorAll("thead th");
+    heads.forEach(function (th, col) {
+      var btn = document.createElement("button");
+      btn.type = "button";
+      btn.className = "th-sort";
+      while (th.firstChild) btn.appendChild(th.firstChild);
+      th.appendChild(btn);
+      btn.addEventListener("click", function () {
+        var asc = th.getAttribute("aria-sort") !== "ascending";
+        heads.forEach(function (h) { h.removeAttribute("aria-sort"); });
+        th.setAttribute("aria-sort", asc ? "ascending" : "descending");
+        var body = table.tBodies[0];
+        var rows = Array.prototype.slice.call(body.rows).filter(function (r) { return r.cells.length > col; });
+        rows.sort(function (a, b) {
+          var x = a.cells[col].textContent.trim(), y = b.cells[col].textContent.trim();
+          var c = x.localeCompare(y, "zh-CN", { numeric: true });
+          return asc ? c : -c;
+        });
+        rows.forEach(function (r) { body.appendChild(r); });
+      });
+    });
+  });
+});

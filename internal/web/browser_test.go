@@ -104,7 +104,8 @@ func TestBrowserEntityFlow(t *testing.T) {
 		chromedp.WaitVisible(css("#filter-q")),
 		chromedp.SendKeys(css("#filter-q"), "椰风"),
 		chromedp.Submit(css("#filter-q")),
-		chromedp.WaitVisible(css("#entity-table")))
+		// Wait for the result page itself, not the list page it replaces.
+		chromedp.WaitVisible(css(`#entity-table a[href="/entities/`+good+`"]`)))
 	table := text("#entity-table tbody")
 
 	do(chromedp.Click(css("#lang-switch")),

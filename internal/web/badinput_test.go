@@ -2,14 +2,19 @@ package web_test
 
 import (
 	"bytes"
+	"context"
+	"fmt"
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
 	"qcity/internal/db"
 	"qcity/internal/db/dbtest"
+	"qcity/internal/registry"
+	"qcity/internal/web"
 )
 
 // Every malformed input gets a clear error (Chinese and English, or the field's message
@@ -229,4 +234,65 @@ func flip(c byte) string {
 
 func unescapeJSON(s string) string {
 	return strings.NewReplacer(`\u003c`, "<", `\u003e`, ">", `\u0026`, "&", `\"`, `"`).Replace(s)
+}
+
+// A file larger than the synchronous limit imports in the background: the browser is
+// sent to a progress page that shows the outcome when the job ends; nobody else can see
+// the job.
+func TestBackgroundImport(t *testing.T) {
+	e := newEnv(t, dbtest.SQLite(t), web.Config{SyncImportBytes: 100})
+	c := e.newClient()
+	c.login("city")
+	var rows strings.Builder
+	rows.WriteString("统一社会信用代码,名称,主体类型,法定代表人,行政区划代码\n")
+	for i := range 300 {
+		code := validCode(t, "92440803MA"+fmt.Sprintf("%06d", i))
+		rows.WriteString(code + ",霞山区第" + strconv.Itoa(i) + "号糖水铺,个体工商户,吴一,440803\n")
+	}
+	upload := func(content string) (*http.Response, string) {
+		var buf bytes.Buffer
+		mw := multipart.NewWriter(&buf)
+		mw.WriteField("csrf", c.csrf)
+		fw, _ := mw.CreateFormFile("file", "big.csv")
+		fw.Write([]byte(content))
+		mw.Close()
+		req, _ := http.NewRequest("POST", e.ts.URL+"/entities/import", &buf)
+		req.Header.Set("Content-Type", mw.FormDataContentType())
+		resp, err := c.http.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp, readBody(t, resp)
+	}
+	resp, _ := upload(rows.String())
+	loc := resp.Header.Get("Location")
+	if resp.StatusCode != 303 || !strings.HasPrefix(loc, "/entities/import/jobs/") {
+		t.Fatalf("upload: %d %q", resp.StatusCode, loc)
+	}
+	// The page answers while the job runs (or after); ?wait=1 answers when it is done.
+	if r, body := c.get(loc); r.StatusCode != 200 || !(strings.Contains(body, `id="import-progress"`) || strings.Contains(body, `id="import-ok"`)) {
+		t.Errorf("progress page: %d", r.StatusCode)
+	}
+	if r, body := c.get(loc + "?wait=1"); r.StatusCode != 200 || !strings.Contains(body, `id="import-ok"`) || !strings.Contains(body, "300") {
+		t.Errorf("finished job: %d", r.StatusCode)
+	}
+	if _, total, _ := e.registry.FindEntities(context.Background(), registry.EntityFilter{Q: "糖水铺"}); total != 300 {
+		t.Errorf("imported %d", total)
+	}
+	// Another official cannot see the job.
+	other := e.newClient()
+	other.login("admin")
+	if r, _ := other.get(loc); r.StatusCode != 404 {
+		t.Errorf("someone else's job: %d", r.StatusCode)
+	}
+	// A bad file in the background ends with the error table and nothing written.
+	before := e.snapshot()
+	resp, _ = upload(rows.String())
+	r, body := c.get(resp.Header.Get("Location") + "?wait=1")
+	if r.StatusCode != 422 || !strings.Contains(body, `id="import-errors"`) || !strings.Contains(body, "已登记") {
+		t.Errorf("failed job: %d", r.StatusCode)
+	}
+	if after := e.snapshot(); after != before {
+		t.Errorf("failed background import changed the database: %s → %s", before, after)
+	}
 }

@@ -43,7 +43,7 @@ const testPassword = "correct horse battery"
 
 var testNow = time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
 
-func newEnv(t *testing.T, d *db.DB) *env {
+func newEnv(t *testing.T, d *db.DB, cfg ...web.Config) *env {
 	t.Helper()
 	ctx := qcity.WithActor(context.Background(), qcity.System("test"))
 	clock := &qcity.FixedClock{T: testNow}
@@ -57,7 +57,11 @@ func newEnv(t *testing.T, d *db.DB) *env {
 	if err := e.registry.LoadIndex(ctx); err != nil {
 		t.Fatal(err)
 	}
-	e.srv, err = web.New(web.Config{}, web.Server{DB: d, Clock: clock, Auth: e.auth, Registry: e.registry, Jurisdiction: j}, nil)
+	var c web.Config
+	if len(cfg) > 0 {
+		c = cfg[0]
+	}
+	e.srv, err = web.New(c, web.Server{DB: d, Clock: clock, Auth: e.auth, Registry: e.registry, Jurisdiction: j}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -115,6 +115,7 @@ type page struct {
 	Path    string
 	Query   url.Values
 	Request *http.Request
+	Refresh int // seconds before the page reloads itself (progress pages); 0 = never
 }
 
 // T translates key into the request's language; args are alternating name, value.

@@ -31,7 +31,7 @@ var access = map[string][]string{
 	"GET /search": everyone, "GET /e/{uscc}": everyone,
 	"GET /entities": officials, "GET /entities/export": officials, "GET /entities/new": officials,
 	"POST /entities": officials, "GET /entities/import": officials, "GET /entities/import/template": officials,
-	"POST /entities/import": officials, "GET /entities/{uscc}": officials, "GET /entities/{uscc}/edit": officials,
+	"POST /entities/import": officials, "GET /entities/import/jobs/{job}": officials, "GET /entities/{uscc}": officials, "GET /entities/{uscc}/edit": officials,
 	"POST /entities/{uscc}": officials, "POST /entities/{uscc}/products": officials,
 	"GET /organisations": officials, "GET /organisations/new": officials, "POST /organisations": officials,
 	"GET /organisations/{id}/edit": officials, "POST /organisations/{id}": officials,
@@ -72,7 +72,7 @@ func TestEveryRouteEveryRole(t *testing.T) {
 		if name == "POST /logout" || name == "POST /login" {
 			continue // they change the caller's own session; tested on their own below
 		}
-		path := strings.NewReplacer("{$}", "", "{uscc}", e.inCounty.USCC, "{code}", e.inCounty.USCC, "{id}", "999999").Replace(rt.Pattern)
+		path := strings.NewReplacer("{$}", "", "{uscc}", e.inCounty.USCC, "{code}", e.inCounty.USCC, "{id}", "999999", "{job}", "nosuchjob").Replace(rt.Pattern)
 		if path == "/static/" {
 			path = "/static/app.css"
 		}

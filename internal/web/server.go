@@ -26,6 +26,9 @@ type Config struct {
 	SecureCookie bool   // set the Secure flag on cookies (behind HTTPS)
 	MaxBodyBytes int64  // JSON and form bodies
 	MaxFileBytes int64  // uploads (imports)
+	// SyncImportBytes is the largest upload imported while the browser waits; larger
+	// files run in the background with a progress page. Default 1 MiB (~10,000 rows).
+	SyncImportBytes int64
 }
 
 // Server holds the services the handlers use.
@@ -44,6 +47,7 @@ type Server struct {
 	tmpl    *templates
 	metrics *metrics
 	ready   func() error
+	jobs    *jobs
 }
 
 // Access says who may call a route.
@@ -94,12 +98,16 @@ func New(cfg Config, s Server, ready func() error) (*Server, error) {
 	if cfg.MaxFileBytes == 0 {
 		cfg.MaxFileBytes = 64 << 20
 	}
+	if cfg.SyncImportBytes == 0 {
+		cfg.SyncImportBytes = 1 << 20
+	}
 	if cfg.BureauName == "" {
 		cfg.BureauName = s.Jurisdiction.Prefecture.Name + "市场监督管理局"
 	}
 	srv := &s
 	srv.Config = cfg
 	srv.ready = ready
+	srv.jobs = &jobs{}
 	if srv.Locale == nil {
 		srv.Locale = locale.Default()
 	}
@@ -166,6 +174,7 @@ func (s *Server) registerRoutes() {
 	official("GET", "/entities/import", s.handleImportForm)
 	official("GET", "/entities/import/template", s.handleImportTemplate)
 	official("POST", "/entities/import", s.handleImport)
+	official("GET", "/entities/import/jobs/{job}", s.handleImportJob)
 	official("GET", "/entities/{uscc}", s.handleEntityDetail)
 	official("GET", "/entities/{uscc}/edit", s.handleEntityEdit)
 	official("POST", "/entities/{uscc}", s.handleEntityUpdate)

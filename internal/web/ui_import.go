@@ -2,7 +2,10 @@ package web
 
 import (
 	"bytes"
+	"context"
+	"io"
 	"net/http"
+	"time"
 
 	"qcity"
 	"qcity/internal/registry"
@@ -13,6 +16,15 @@ type importData struct {
 	Result   *registry.ImportResult
 	Filename string
 	Columns  []sheet.Column
+	Job      *importProgress // a background import still running or just finished
+}
+
+// Percent is how far a running job is, for its progress bar.
+func (d *importData) Percent() int {
+	if d.Job == nil || d.Job.Total == 0 {
+		return 0
+	}
+	return 100 * d.Job.Done / d.Job.Total
 }
 
 func (s *Server) handleImportForm(w http.ResponseWriter, r *http.Request) {
@@ -35,6 +47,8 @@ func (s *Server) handleImportTemplate(w http.ResponseWriter, r *http.Request) {
 }
 
 // handleImport takes an uploaded CSV or .xlsx file and imports it whole or not at all.
+// A small file is imported while the browser waits; a larger one runs in the
+// background and the browser is sent to a page that shows its progress.
 func (s *Server) handleImport(w http.ResponseWriter, r *http.Request) {
 	rq := reqFrom(r.Context())
 	p := s.newPage(r, s.Locale.T(rq.Lang, "ui.import", nil), "entities")
@@ -49,7 +63,27 @@ func (s *Server) handleImport(w http.ResponseWriter, r *http.Request) {
 	}
 	defer file.Close()
 	d.Filename = header.Filename
+	if header.Size > s.Config.SyncImportBytes && rq.User != nil {
+		data, err := io.ReadAll(file)
+		if err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		// The job outlives the request, but keeps its actor for the audit log.
+		ctx := context.WithoutCancel(r.Context())
+		job := s.jobs.start(ctx, s.Clock.Now(), rq.User.ID, header.Filename,
+			func(ctx context.Context, progress registry.ImportProgress) (registry.ImportResult, error) {
+				return s.Registry.ImportEntities(ctx, bytes.NewReader(data), header.Filename, progress)
+			})
+		http.Redirect(w, r, "/entities/import/jobs/"+job.ID, http.StatusSeeOther)
+		return
+	}
 	res, err := s.Registry.ImportEntities(r.Context(), file, header.Filename, nil)
+	s.importOutcome(w, r, p, d, res, err)
+}
+
+// importOutcome renders the result of an import: the count, or the table of errors.
+func (s *Server) importOutcome(w http.ResponseWriter, r *http.Request, p *page, d *importData, res registry.ImportResult, err error) {
 	if err != nil {
 		qe := qcity.AsError(err)
 		if qe.Code == qcity.EINTERNAL || qe.Code == qcity.EFORBIDDEN {
@@ -62,6 +96,44 @@ func (s *Server) handleImport(w http.ResponseWriter, r *http.Request) {
 	}
 	d.Result = &res
 	s.render(w, r, http.StatusOK, "import", p)
+}
+
+// handleImportJob shows a background import: its progress while it runs (the page
+// refreshes itself), then its outcome. With ?wait=1 it answers only when the job has
+// finished (or after 30 seconds), for clients that would rather wait than poll.
+func (s *Server) handleImportJob(w http.ResponseWriter, r *http.Request) {
+	rq := reqFrom(r.Context())
+	var owner int64
+	if rq.User != nil {
+		owner = rq.User.ID
+	}
+	job, err := s.jobs.get(r.PathValue("job"), owner)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	if r.URL.Query().Get("wait") == "1" {
+		select {
+		case <-job.finished:
+		case <-r.Context().Done():
+			return
+		case <-time.After(30 * time.Second):
+		}
+	}
+	st := job.snapshot()
+	p := s.newPage(r, s.Locale.T(rq.Lang, "ui.import", nil), "entities")
+	d := &importData{Columns: registry.EntityColumns, Filename: job.Filename, Job: &st}
+	p.Data = d
+	if !st.Finished {
+		p.Refresh = 1
+		s.render(w, r, http.StatusOK, "import", p)
+		return
+	}
+	var res registry.ImportResult
+	if st.Result != nil {
+		res = *st.Result
+	}
+	s.importOutcome(w, r, p, d, res, st.Err)
 }
 
 // RowError is one line of an import's error table.

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -129,13 +130,7 @@ func entityFilterOf(r *http.Request) (registry.EntityFilter, error) {
 		Industry: strings.TrimSpace(q.Get("industry")), Status: strings.TrimSpace(q.Get("status")),
 		Type: strings.TrimSpace(q.Get("type"))}
 	var errs []qcity.FieldError
-	var fe *qcity.FieldError
-	if f.Limit, fe = intParam(q, "limit", 20); fe != nil {
-		errs = append(errs, *fe)
-	}
-	if f.Offset, fe = intParam(q, "offset", 0); fe != nil {
-		errs = append(errs, *fe)
-	}
+	f.Limit, f.Offset, errs = pageOf(q, 20)
 	if len(errs) > 0 {
 		return f, qcity.Invalid(errs...)
 	}
@@ -173,10 +168,7 @@ func (s *Server) handleAPIEntityList(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleAPIEntity(w http.ResponseWriter, r *http.Request) {
-	e, err := s.Registry.FindEntityByUSCC(r.Context(), r.PathValue("uscc"))
-	if qcity.ErrorCode(err) == qcity.EINVALID {
-		err = qcity.Errorf(qcity.ENOTFOUND, "registry.entity_not_found", "uscc", uscc.Normalize(r.PathValue("uscc")))
-	}
+	e, err := s.entityOfPath(r)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -230,10 +222,7 @@ func (s *Server) handleAPIEntityUpdate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleAPIProductList(w http.ResponseWriter, r *http.Request) {
-	e, err := s.Registry.FindEntityByUSCC(r.Context(), r.PathValue("uscc"))
-	if qcity.ErrorCode(err) == qcity.EINVALID {
-		err = qcity.Errorf(qcity.ENOTFOUND, "registry.entity_not_found", "uscc", uscc.Normalize(r.PathValue("uscc")))
-	}
+	e, err := s.entityOfPath(r)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -265,14 +254,9 @@ func orgFilterOf(r *http.Request) (registry.OrganisationFilter, error) {
 	f := registry.OrganisationFilter{Kind: strings.TrimSpace(q.Get("kind")), Q: q.Get("q"),
 		Region: strings.TrimSpace(q.Get("region")), Status: strings.TrimSpace(q.Get("status"))}
 	var errs []qcity.FieldError
-	var fe *qcity.FieldError
-	if f.Limit, fe = intParam(q, "limit", 20); fe != nil {
-		errs = append(errs, *fe)
-	} else if f.Limit > registry.MaxPageSize {
+	f.Limit, f.Offset, errs = pageOf(q, 20)
+	if f.Limit > registry.MaxPageSize {
 		errs = append(errs, qcity.Field("limit", "registry.limit_range", "max", registry.MaxPageSize))
-	}
-	if f.Offset, fe = intParam(q, "offset", 0); fe != nil {
-		errs = append(errs, *fe)
 	}
 	if f.Kind != "" {
 		ok := false
@@ -376,13 +360,7 @@ func auditFilterOf(r *http.Request) (audit.Filter, error) {
 		ObjectType: strings.TrimSpace(q.Get("object_type")), ObjectID: strings.TrimSpace(q.Get("object_id")),
 		Region: strings.TrimSpace(q.Get("region"))}
 	var errs []qcity.FieldError
-	var fe *qcity.FieldError
-	if f.Limit, fe = intParam(q, "limit", 50); fe != nil {
-		errs = append(errs, *fe)
-	}
-	if f.Offset, fe = intParam(q, "offset", 0); fe != nil {
-		errs = append(errs, *fe)
-	}
+	f.Limit, f.Offset, errs = pageOf(q, 50)
 	for _, p := range []struct {
 		name string
 		end  bool
@@ -434,4 +412,26 @@ func (s *Server) handleAPIMe(w http.ResponseWriter, r *http.Request) {
 	a := reqFrom(r.Context()).Actor
 	s.writeJSON(w, r, http.StatusOK, map[string]any{"kind": a.Kind, "name": a.Name, "role": a.Role,
 		"region_code": a.Region, "uscc": a.USCC})
+}
+
+// entityOfPath finds the entity named by the {uscc} path value; a malformed code is
+// simply not found.
+func (s *Server) entityOfPath(r *http.Request) (registry.Entity, error) {
+	e, err := s.Registry.FindEntityByUSCC(r.Context(), r.PathValue("uscc"))
+	if qcity.ErrorCode(err) == qcity.EINVALID {
+		err = qcity.Errorf(qcity.ENOTFOUND, "registry.entity_not_found", "uscc", uscc.Normalize(r.PathValue("uscc")))
+	}
+	return e, err
+}
+
+// pageOf reads the limit and offset query parameters.
+func pageOf(q url.Values, defLimit int) (limit, offset int, errs []qcity.FieldError) {
+	var fe *qcity.FieldError
+	if limit, fe = intParam(q, "limit", defLimit); fe != nil {
+		errs = append(errs, *fe)
+	}
+	if offset, fe = intParam(q, "offset", 0); fe != nil {
+		errs = append(errs, *fe)
+	}
+	return limit, offset, errs
 }

@@ -160,10 +160,7 @@ type entityDetailData struct {
 
 func (s *Server) entityDetail(w http.ResponseWriter, r *http.Request, tmpl, nav string) (*page, *entityDetailData, bool) {
 	rq := reqFrom(r.Context())
-	e, err := s.Registry.FindEntityByUSCC(r.Context(), r.PathValue("uscc"))
-	if qcity.ErrorCode(err) == qcity.EINVALID {
-		err = qcity.Errorf(qcity.ENOTFOUND, "registry.entity_not_found", "uscc", uscc.Normalize(r.PathValue("uscc")))
-	}
+	e, err := s.entityOfPath(r)
 	if err != nil {
 		s.renderError(w, r, err)
 		return nil, nil, false
@@ -203,10 +200,7 @@ func (s *Server) handlePublicEntity(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleEntityEdit(w http.ResponseWriter, r *http.Request) {
 	rq := reqFrom(r.Context())
-	e, err := s.Registry.FindEntityByUSCC(r.Context(), r.PathValue("uscc"))
-	if qcity.ErrorCode(err) == qcity.EINVALID {
-		err = qcity.Errorf(qcity.ENOTFOUND, "registry.entity_not_found", "uscc", uscc.Normalize(r.PathValue("uscc")))
-	}
+	e, err := s.entityOfPath(r)
 	if err != nil {
 		s.renderError(w, r, err)
 		return

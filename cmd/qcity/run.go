@@ -277,12 +277,15 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 }
 
 // background keeps the name index in step with writes by other instances and clears
-// expired sessions.
+// expired sessions. The 5-second sync reads rows changed since the last one (with an
+// overlap); a transaction of another instance that commits long after it stamped its
+// rows (a big import on PostgreSQL) can slip past that window, so the index is also
+// rebuilt from the database every 10 minutes.
 func (m *Main) background(ctx context.Context, a *app, log *slog.Logger) {
 	sync := time.NewTicker(5 * time.Second)
-	clean := time.NewTicker(10 * time.Minute)
+	rebuild := time.NewTicker(10 * time.Minute)
 	defer sync.Stop()
-	defer clean.Stop()
+	defer rebuild.Stop()
 	for {
 		select {
 		case <-ctx.Done():
@@ -291,7 +294,10 @@ func (m *Main) background(ctx context.Context, a *app, log *slog.Logger) {
 			if err := a.registry.SyncIndex(ctx); err != nil && ctx.Err() == nil {
 				log.Error("index sync", "err", err)
 			}
-		case <-clean.C:
+		case <-rebuild.C:
+			if err := a.registry.LoadIndex(ctx); err != nil && ctx.Err() == nil {
+				log.Error("index rebuild", "err", err)
+			}
 			if err := a.auth.DeleteExpired(ctx); err != nil && ctx.Err() == nil {
 				log.Error("session cleanup", "err", err)
 			}

@@ -174,6 +174,12 @@ func (s *Service) ImportEntities(ctx context.Context, r io.Reader, filename stri
 		return ImportResult{}, qcity.Errorf(qcity.EINVALID, "sheet.no_rows")
 	}
 	res := ImportResult{Rows: total, SHA256: hex.EncodeToString(h.Sum(nil))}
+	// Stamp the rows when the write starts, as close to the commit as can be known,
+	// so other instances' index syncs see them.
+	now = s.Clock.Now().UTC()
+	for i := range entities {
+		entities[i].CreatedAt, entities[i].UpdatedAt = now, now
+	}
 	err = s.DB.InTx(ctx, func(tx *db.Tx) error {
 		if err := insertEntitiesBulk(ctx, tx, entities, func(done int) { progress("write", done, total) }); err != nil {
 			return err

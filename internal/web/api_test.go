@@ -7,6 +7,8 @@ import (
 
 	"qcity/internal/db"
 	"qcity/internal/db/dbtest"
+	"qcity/internal/registry"
+	"qcity/internal/sheet"
 )
 
 func TestAPI(t *testing.T) {
@@ -117,3 +119,33 @@ func TestAPI(t *testing.T) {
 }
 
 func urlEsc(s string) string { return strings.NewReplacer("(", "%28", ")", "%29").Replace(urlQuery(s)) }
+
+// The API exports the filtered registry as .xlsx for officials, and records the export.
+func TestAPIExport(t *testing.T) {
+	e := newEnv(t, dbtest.SQLite(t))
+	req, _ := http.NewRequest("GET", e.ts.URL+"/api/v1/entities/export?region=440803", nil)
+	req.Header.Set("Authorization", "Bearer "+e.keys["city_official"])
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := readBody(t, resp)
+	if resp.StatusCode != 200 || !strings.HasPrefix(body, "PK") || !strings.Contains(resp.Header.Get("Content-Disposition"), ".xlsx") {
+		t.Fatalf("export: %d %q", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	rd, err := sheet.Open(strings.NewReader(body), "x.xlsx", registry.EntityColumns, sheet.Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	row, err := rd.Next()
+	if err != nil || row.Get("uscc") != e.inCounty.USCC || row.Get("name") != e.inCounty.Name {
+		t.Errorf("first row %v %v", row.Values, err)
+	}
+	if _, err := rd.Next(); err == nil {
+		t.Error("export holds more than the one entity of 440803")
+	}
+	st, log := e.api("GET", "/api/v1/audit?action=export", e.keys["city_official"], "")
+	if st != 200 || log["total"].(float64) != 1 {
+		t.Errorf("export audit: %d %v", st, log["total"])
+	}
+}

@@ -40,7 +40,7 @@ var access = map[string][]string{
 	"POST /admin/users/{id}/enable": adminOnly, "GET /admin/apikeys": adminOnly, "POST /admin/apikeys": adminOnly,
 	"POST /admin/apikeys/{id}/revoke": adminOnly,
 	"GET /api/v1/openapi.json":        everyone, "GET /api/v1/uscc/{code}": everyone, "GET /api/v1/regions": everyone,
-	"GET /api/v1/industries": everyone, "GET /api/v1/entities": everyone, "GET /api/v1/entities/{uscc}": everyone,
+	"GET /api/v1/industries": everyone, "GET /api/v1/entities": everyone, "GET /api/v1/entities/{uscc}": everyone, "GET /api/v1/entities/export": officials,
 	"POST /api/v1/entities": officials, "PUT /api/v1/entities/{uscc}": officials,
 	"GET /api/v1/entities/{uscc}/products": everyone, "POST /api/v1/entities/{uscc}/products": officials,
 	"GET /api/v1/organisations": everyone, "GET /api/v1/organisations/{id}": everyone,

@@ -200,6 +200,7 @@ func (s *Server) registerRoutes() {
 	pub("GET", "/api/v1/industries", s.handleAPIIndustries)
 	pub("GET", "/api/v1/entities", s.handleAPIEntityList)
 	pub("GET", "/api/v1/entities/{uscc}", s.handleAPIEntity)
+	official("GET", "/api/v1/entities/export", s.handleEntityExport)
 	s.handle("POST", "/api/v1/entities", Roles, officials, s.handleAPIEntityCreate)
 	s.handle("PUT", "/api/v1/entities/{uscc}", Roles, officials, s.handleAPIEntityUpdate)
 	pub("GET", "/api/v1/entities/{uscc}/products", s.handleAPIProductList)

@@ -48,6 +48,10 @@ const (
 	ActorSystem    ActorKind = "system" // the command line, the demo loader, scheduled jobs
 )
 
+// MsgKey is a locale key used as an argument of another message: renderers translate
+// it, so "step {step} is not allowed" can name the step in the reader's language.
+type MsgKey string
+
 // Actor is the authenticated party of a request or a command.
 type Actor struct {
 	Kind ActorKind

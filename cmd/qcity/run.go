@@ -20,6 +20,7 @@ import (
 	"qcity/internal/demo"
 	"qcity/internal/region"
 	"qcity/internal/registry"
+	"qcity/internal/sampling"
 	"qcity/internal/web"
 )
 
@@ -127,6 +128,7 @@ type app struct {
 	jurisdiction *region.Jurisdiction
 	auth         *auth.Service
 	registry     *registry.Service
+	sampling     *sampling.Service
 }
 
 func (a *app) Close() { a.db.Close() }
@@ -167,6 +169,11 @@ func (m *Main) open(ctx context.Context, c common, migrate bool) (*app, error) {
 	a := &app{db: d, clock: m.Clock, jurisdiction: j}
 	a.auth = &auth.Service{DB: d, Clock: m.Clock, Config: auth.DefaultConfig, Jurisdiction: j}
 	a.registry = registry.NewService(d, m.Clock, j)
+	a.sampling = sampling.NewService(d, m.Clock, a.registry, j)
+	if err := a.sampling.Load(ctx); err != nil {
+		d.Close()
+		return nil, err
+	}
 	return a, nil
 }
 
@@ -232,7 +239,7 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	log.Info("name index loaded", "entities", a.registry.IndexLen(), "ms", time.Since(start).Milliseconds())
 
 	srv, err := web.New(web.Config{SecureCookie: *secure}, web.Server{DB: a.db, Clock: m.Clock, Log: log,
-		Auth: a.auth, Registry: a.registry, Jurisdiction: a.jurisdiction}, func() error {
+		Auth: a.auth, Registry: a.registry, Sampling: a.sampling, Jurisdiction: a.jurisdiction}, func() error {
 		p, err := a.db.Pending(ctx)
 		if err != nil {
 			return err
@@ -297,6 +304,9 @@ func (m *Main) background(ctx context.Context, a *app, log *slog.Logger) {
 		case <-rebuild.C:
 			if err := a.registry.LoadIndex(ctx); err != nil && ctx.Err() == nil {
 				log.Error("index rebuild", "err", err)
+			}
+			if err := a.sampling.Stats.Rebuild(ctx, a.db); err != nil && ctx.Err() == nil {
+				log.Error("statistics rebuild", "err", err)
 			}
 			if err := a.auth.DeleteExpired(ctx); err != nil && ctx.Err() == nil {
 				log.Error("session cleanup", "err", err)
@@ -525,8 +535,9 @@ func (m *Main) runAPIKey(ctx context.Context, args []string) error {
 	var c common
 	fs := m.flags("apikey "+args[0], &c)
 	name := fs.String("name", "", "key name, e.g. the client platform")
-	role := fs.String("role", string(qcity.RoleAPIClient), "role: api_client, city_official or county_official")
+	role := fs.String("role", string(qcity.RoleAPIClient), "role: api_client, city_official, county_official or lab")
 	regionCode := fs.String("region", "", "district or county code (county_official keys)")
+	code := fs.String("uscc", "", "USCC of the lab (lab keys)")
 	if err := parse(fs, args[1:]); err != nil {
 		return err
 	}
@@ -538,7 +549,7 @@ func (m *Main) runAPIKey(ctx context.Context, args []string) error {
 	ctx = qcity.WithActor(ctx, qcity.System("qcity apikey"))
 	switch args[0] {
 	case "create":
-		key, k, err := a.auth.CreateAPIKey(ctx, *name, qcity.Role(*role), *regionCode)
+		key, k, err := a.auth.CreateAPIKey(ctx, auth.APIKeyInput{Name: *name, Role: qcity.Role(*role), Region: *regionCode, USCC: *code})
 		if err != nil {
 			return err
 		}

@@ -12,6 +12,7 @@ import (
 	"qcity"
 	"qcity/internal/audit"
 	"qcity/internal/db"
+	"qcity/internal/uscc"
 )
 
 // APIKey is a machine client's credential, sent as "Authorization: Bearer <key>". Only
@@ -22,6 +23,7 @@ type APIKey struct {
 	Name       string     `json:"name"`
 	Role       qcity.Role `json:"role"`
 	Region     string     `json:"region_code,omitempty"`
+	OrgID      int64      `json:"org_id,omitempty"`
 	Prefix     string     `json:"prefix"`
 	CreatedAt  time.Time  `json:"created_at"`
 	CreatedBy  string     `json:"created_by"`
@@ -33,20 +35,29 @@ type APIKey struct {
 const keyPrefix = "qck_"
 
 // APIKeyRoles are the roles a key may carry: machine clients of the bureau's partners
-// (api_client) and the bureau's own integrations (city or county official). Keys never
-// carry admin, and enterprises, labs and bodies use their portal accounts.
-var APIKeyRoles = []qcity.Role{qcity.RoleAPIClient, qcity.RoleCityOfficial, qcity.RoleCountyOfficial}
+// (api_client), the bureau's own integrations (city or county official) and labs'
+// systems reporting results (lab, bound to a registered lab). Keys never carry admin.
+var APIKeyRoles = []qcity.Role{qcity.RoleAPIClient, qcity.RoleCityOfficial, qcity.RoleCountyOfficial, qcity.RoleLab}
+
+// APIKeyInput is a new key: its name, role, the region of a county official's key and
+// the USCC of a lab key's lab.
+type APIKeyInput struct {
+	Name   string
+	Role   qcity.Role
+	Region string
+	USCC   string
+}
 
 // Actor returns the actor a request authenticated by k acts as.
 func (k APIKey) Actor() qcity.Actor {
-	return qcity.Actor{Kind: qcity.ActorAPIKey, ID: k.ID, Name: k.Name, Role: k.Role, Region: k.Region}
+	return qcity.Actor{Kind: qcity.ActorAPIKey, ID: k.ID, Name: k.Name, Role: k.Role, Region: k.Region, OrgID: k.OrgID}
 }
 
 // CreateAPIKey makes a key and returns it in clear text, the only time it is shown.
 // Returns EINVALID for a bad name, role or region, ECONFLICT for a name in use.
-func (s *Service) CreateAPIKey(ctx context.Context, name string, role qcity.Role, regionCode string) (string, APIKey, error) {
-	name = strings.TrimSpace(name)
-	regionCode = strings.TrimSpace(regionCode)
+func (s *Service) CreateAPIKey(ctx context.Context, in APIKeyInput) (string, APIKey, error) {
+	name, role := strings.TrimSpace(in.Name), in.Role
+	regionCode := strings.TrimSpace(in.Region)
 	var fields []qcity.FieldError
 	if n := utf8.RuneCountInString(name); n < 2 || n > 64 {
 		fields = append(fields, qcity.Field("name", "auth.apikey_name_length"))
@@ -65,6 +76,16 @@ func (s *Service) CreateAPIKey(ctx context.Context, name string, role qcity.Role
 	} else if regionCode != "" {
 		fields = append(fields, qcity.Field("region", "auth.region_only_county"))
 	}
+	var orgID int64
+	if role == qcity.RoleLab {
+		code := uscc.Normalize(in.USCC)
+		err := s.DB.QueryRow(ctx, `SELECT id FROM organisations WHERE kind = 'lab' AND uscc = ?`, code).Scan(&orgID)
+		if errors.Is(err, sql.ErrNoRows) {
+			fields = append(fields, qcity.Field("uscc", "auth.organisation_unknown", "uscc", code))
+		} else if err != nil {
+			return "", APIKey{}, qcity.Internal(err)
+		}
+	}
 	if len(fields) > 0 {
 		return "", APIKey{}, qcity.Invalid(fields...)
 	}
@@ -78,11 +99,11 @@ func (s *Service) CreateAPIKey(ctx context.Context, name string, role qcity.Role
 	}
 	key := keyPrefix + randomToken()
 	now := s.Clock.Now().UTC()
-	k := APIKey{Name: name, Role: role, Region: regionCode, Prefix: key[:len(keyPrefix)+6], CreatedAt: now,
+	k := APIKey{Name: name, Role: role, Region: regionCode, OrgID: orgID, Prefix: key[:len(keyPrefix)+6], CreatedAt: now,
 		CreatedBy: qcity.ActorFrom(ctx).Name}
 	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
-		if err := tx.QueryRow(ctx, `INSERT INTO api_keys (name, role, region_code, prefix, key_hash, created_at, created_by)
-			VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`, k.Name, string(k.Role), db.NullString(k.Region), k.Prefix,
+		if err := tx.QueryRow(ctx, `INSERT INTO api_keys (name, role, region_code, org_id, prefix, key_hash, created_at, created_by)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, k.Name, string(k.Role), db.NullString(k.Region), db.NullInt(k.OrgID), k.Prefix,
 			hashToken(key), now, k.CreatedBy).Scan(&k.ID); err != nil {
 			return qcity.Internal(err)
 		}
@@ -95,13 +116,13 @@ func (s *Service) CreateAPIKey(ctx context.Context, name string, role qcity.Role
 	return key, k, nil
 }
 
-const apiKeyColumns = `id, name, role, COALESCE(region_code, ''), prefix, created_at, created_by, revoked_at, last_used_at`
+const apiKeyColumns = `id, name, role, COALESCE(region_code, ''), COALESCE(org_id, 0), prefix, created_at, created_by, revoked_at, last_used_at`
 
 func scanAPIKey(row interface{ Scan(...any) error }) (APIKey, error) {
 	var k APIKey
 	var role string
 	var revoked, used sql.NullTime
-	if err := row.Scan(&k.ID, &k.Name, &role, &k.Region, &k.Prefix, &k.CreatedAt, &k.CreatedBy, &revoked, &used); err != nil {
+	if err := row.Scan(&k.ID, &k.Name, &role, &k.Region, &k.OrgID, &k.Prefix, &k.CreatedAt, &k.CreatedBy, &revoked, &used); err != nil {
 		return APIKey{}, err
 	}
 	k.Role = qcity.Role(role)

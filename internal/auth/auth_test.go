@@ -128,7 +128,7 @@ func TestAPIKeys(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		s, _ := newService(t, d)
 		ctx := qcity.WithActor(context.Background(), qcity.System("test"))
-		key, k, err := s.CreateAPIKey(ctx, "交易平台", qcity.RoleAPIClient, "")
+		key, k, err := s.CreateAPIKey(ctx, auth.APIKeyInput{Name: "交易平台", Role: qcity.RoleAPIClient})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -139,10 +139,10 @@ func TestAPIKeys(t *testing.T) {
 		if err != nil || got.ID != k.ID || got.Actor().Role != qcity.RoleAPIClient || got.Actor().Kind != qcity.ActorAPIKey {
 			t.Errorf("lookup: %+v %v", got, err)
 		}
-		if _, _, err := s.CreateAPIKey(ctx, "交易平台", qcity.RoleAPIClient, ""); qcity.ErrorCode(err) != qcity.ECONFLICT {
+		if _, _, err := s.CreateAPIKey(ctx, auth.APIKeyInput{Name: "交易平台", Role: qcity.RoleAPIClient}); qcity.ErrorCode(err) != qcity.ECONFLICT {
 			t.Errorf("duplicate live name: %v", err)
 		}
-		if _, _, err := s.CreateAPIKey(ctx, "区县接口", qcity.RoleCountyOfficial, ""); qcity.ErrorCode(err) != qcity.EINVALID {
+		if _, _, err := s.CreateAPIKey(ctx, auth.APIKeyInput{Name: "区县接口", Role: qcity.RoleCountyOfficial}); qcity.ErrorCode(err) != qcity.EINVALID {
 			t.Errorf("county key without region: %v", err)
 		}
 		if _, err := s.RevokeAPIKey(ctx, "交易平台"); err != nil {
@@ -155,7 +155,7 @@ func TestAPIKeys(t *testing.T) {
 			t.Errorf("revoke twice: %v", err)
 		}
 		// The name is free again once revoked.
-		if _, _, err := s.CreateAPIKey(ctx, "交易平台", qcity.RoleAPIClient, ""); err != nil {
+		if _, _, err := s.CreateAPIKey(ctx, auth.APIKeyInput{Name: "交易平台", Role: qcity.RoleAPIClient}); err != nil {
 			t.Errorf("reuse a revoked name: %v", err)
 		}
 	})

@@ -11,6 +11,8 @@ import (
 	"io/fs"
 	"sort"
 	"strings"
+
+	"qcity"
 )
 
 // Lang is a language tag of a catalogue.
@@ -128,7 +130,12 @@ func (c *Catalogue) T(l Lang, key string, args map[string]any) string {
 		name := msg[i+1 : i+j]
 		b.WriteString(msg[:i])
 		if v, ok := args[name]; ok {
-			fmt.Fprint(&b, v)
+			switch k := v.(type) {
+			case qcity.MsgKey:
+				b.WriteString(c.T(l, string(k), nil))
+			default:
+				fmt.Fprint(&b, v)
+			}
 		} else {
 			b.WriteString(msg[i : i+j+1])
 		}

@@ -306,3 +306,99 @@ func matches(e Entity, f EntityFilter) bool {
 	}
 	return true
 }
+
+// Party is a business named on a record from outside the registry's own forms, such as
+// the producer or seller of a sample: its credit code and name as the record gives them.
+type Party struct {
+	USCC string
+	Name string
+}
+
+// EnsureEntities returns the ids of the parties' entities inside the caller's
+// transaction, registering unknown ones flagged for checking (needs_check, source
+// "sampling") with the name given and the region of their credit code's registering
+// authority (or fallbackRegion when that is not a county). The returned function adds
+// the newly registered entities to the name index; call it after the commit.
+// Returns EINVALID (field uscc or name, Row = position+1) for a bad code or a missing
+// name of an unknown party.
+func (s *Service) EnsureEntities(ctx context.Context, tx *db.Tx, parties []Party, fallbackRegion string) (map[string]int64, func(), error) {
+	ids := map[string]int64{}
+	var codes []string
+	seen := map[string]bool{}
+	for _, p := range parties {
+		if !seen[p.USCC] {
+			seen[p.USCC] = true
+			codes = append(codes, p.USCC)
+		}
+	}
+	const chunk = 500
+	for start := 0; start < len(codes); start += chunk {
+		part := codes[start:min(start+chunk, len(codes))]
+		args := make([]any, len(part))
+		for i, c := range part {
+			args[i] = c
+		}
+		rows, err := tx.Query(ctx, `SELECT uscc, id FROM entities WHERE uscc IN (`+placeholders(len(part))+`)`, args...)
+		if err != nil {
+			return nil, nil, qcity.Internal(err)
+		}
+		for rows.Next() {
+			var c string
+			var id int64
+			if err := rows.Scan(&c, &id); err != nil {
+				rows.Close()
+				return nil, nil, qcity.Internal(err)
+			}
+			ids[c] = id
+		}
+		rows.Close()
+	}
+	now := s.Clock.Now().UTC()
+	var added []Entity
+	for i, p := range parties {
+		if _, ok := ids[p.USCC]; ok {
+			continue
+		}
+		code, err := uscc.Parse(p.USCC)
+		if err != nil {
+			qe := qcity.AsError(err)
+			return nil, nil, qcity.Invalid(qcity.FieldError{Row: i + 1, Field: "uscc", Key: qe.Key, Args: qe.Args})
+		}
+		name := cleanText(p.Name)
+		if n := len([]rune(name)); n < 2 || n > maxNameRunes {
+			return nil, nil, qcity.Invalid(qcity.FieldError{Row: i + 1, Field: "name", Key: "registry.unknown_party_name", Args: map[string]any{"uscc": p.USCC}})
+		}
+		if r, pos, ok := badNameRune(name); !ok {
+			return nil, nil, qcity.Invalid(qcity.FieldError{Row: i + 1, Field: "name", Key: "registry.name_char", Args: map[string]any{"char": displayRune(r), "pos": pos}})
+		}
+		regionCode := code.RegionCode
+		if d, ok := s.Validator.Regions.Get(regionCode); !ok || d.Level < 2 || d.Level > 3 {
+			regionCode = fallbackRegion
+		}
+		typ := TypeCompany
+		switch code.Type {
+		case '2':
+			typ = TypeIndividualBusiness
+		case '3':
+			typ = TypeFarmerCooperative
+		}
+		if code.Authority != '9' {
+			typ = TypeCompany // outside market regulation; kept as a company to be checked
+		}
+		e := Entity{USCC: code.Raw, Name: name, FormerNames: []string{}, Type: typ, Region: regionCode,
+			Status: StatusActive, NeedsCheck: true, Source: "sampling", CreatedAt: now, UpdatedAt: now}
+		if err := insertEntity(ctx, tx, &e); err != nil {
+			return nil, nil, err
+		}
+		ids[e.USCC] = e.ID
+		added = append(added, e)
+	}
+	if len(added) > 0 {
+		if err := audit.Write(ctx, tx, now, audit.Record{Action: audit.ActionCreate, ObjectType: "entity",
+			Summary: "registered from sampling records, to be checked", After: map[string]any{"count": len(added),
+				"first_uscc": added[0].USCC}}); err != nil {
+			return nil, nil, err
+		}
+	}
+	return ids, func() { s.indexAll(added) }, nil
+}

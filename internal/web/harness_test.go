@@ -18,6 +18,7 @@ import (
 	"qcity/internal/db"
 	"qcity/internal/region"
 	"qcity/internal/registry"
+	"qcity/internal/sampling"
 	"qcity/internal/uscc"
 	"qcity/internal/web"
 )
@@ -29,6 +30,7 @@ type env struct {
 	clock    *qcity.FixedClock
 	auth     *auth.Service
 	registry *registry.Service
+	sampling *sampling.Service
 	srv      *web.Server
 	ts       *httptest.Server
 	// passwords by username; usernames are the role names, plus "county2" for a
@@ -61,7 +63,11 @@ func newEnv(t *testing.T, d *db.DB, cfg ...web.Config) *env {
 	if len(cfg) > 0 {
 		c = cfg[0]
 	}
-	e.srv, err = web.New(c, web.Server{DB: d, Clock: clock, Auth: e.auth, Registry: e.registry, Jurisdiction: j}, nil)
+	e.sampling = sampling.NewService(d, clock, e.registry, j)
+	if err := e.sampling.Load(ctx); err != nil {
+		t.Fatal(err)
+	}
+	e.srv, err = web.New(c, web.Server{DB: d, Clock: clock, Auth: e.auth, Registry: e.registry, Sampling: e.sampling, Jurisdiction: j}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,8 +104,8 @@ func newEnv(t *testing.T, d *db.DB, cfg ...web.Config) *env {
 	for _, r := range []struct {
 		role   qcity.Role
 		region string
-	}{{qcity.RoleAPIClient, ""}, {qcity.RoleCityOfficial, ""}, {qcity.RoleCountyOfficial, "440803"}} {
-		key, _, err := e.auth.CreateAPIKey(ctx, "key-"+string(r.role), r.role, r.region)
+	}{{qcity.RoleAPIClient, ""}, {qcity.RoleCityOfficial, ""}, {qcity.RoleCountyOfficial, "440803"}, {qcity.RoleLab, ""}} {
+		key, _, err := e.auth.CreateAPIKey(ctx, auth.APIKeyInput{Name: "key-" + string(r.role), Role: r.role, Region: r.region, USCC: map[bool]string{true: e.lab.USCC}[r.role == qcity.RoleLab]})
 		if err != nil {
 			t.Fatal(err)
 		}

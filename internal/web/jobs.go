@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"qcity"
-	"qcity/internal/registry"
 )
 
 // importJob is an import running in the background, so a large file neither holds the
@@ -24,7 +23,7 @@ type importJob struct {
 	phase    string
 	done     int
 	total    int
-	result   *registry.ImportResult
+	result   any
 	err      error
 	finished chan struct{}
 }
@@ -35,7 +34,7 @@ type importProgress struct {
 	Done     int
 	Total    int
 	Finished bool
-	Result   *registry.ImportResult
+	Result   any
 	Err      error
 }
 
@@ -61,7 +60,7 @@ type jobs struct {
 const jobTTL = time.Hour
 
 func (js *jobs) start(ctx context.Context, now time.Time, owner int64, filename string,
-	run func(ctx context.Context, progress registry.ImportProgress) (registry.ImportResult, error)) *importJob {
+	run func(ctx context.Context, progress func(phase string, done, total int)) (any, error)) *importJob {
 	var b [12]byte
 	rand.Read(b[:])
 	j := &importJob{ID: hex.EncodeToString(b[:]), Owner: owner, Filename: filename, Started: now, phase: "read",
@@ -89,7 +88,7 @@ func (js *jobs) start(ctx context.Context, now time.Time, owner int64, filename 
 		})
 		j.mu.Lock()
 		if err == nil {
-			j.result = &res
+			j.result = res
 		}
 		j.err = err
 		j.mu.Unlock()

@@ -49,10 +49,12 @@ func parseTemplates(s *Server) (*templates, error) {
 			}
 			return fmt.Sprint(v)
 		},
-		"num":     formatInt,
-		"add":     func(a, b int) int { return a + b },
-		"join":    strings.Join,
-		"percent": func(n, d int) string { return formatPercent(n, d) },
+		"num":       formatInt,
+		"neg":       func(n int) int { return -n },
+		"hasPrefix": strings.HasPrefix,
+		"add":       func(a, b int) int { return a + b },
+		"join":      strings.Join,
+		"percent":   func(n, d int) string { return formatPercent(n, d) },
 	}
 	pages, err := fs.Glob(templateFS, "templates/pages/*.html")
 	if err != nil {
@@ -125,6 +127,13 @@ func (p *page) T(key string, args ...any) string {
 		m[fmt.Sprint(args[i])] = args[i+1]
 	}
 	return p.S.Locale.T(p.R.Lang, key, m)
+}
+
+// ShowNav reports whether the page has the left navigation: for officials, labs and
+// enterprises logged in through the browser.
+func (p *page) ShowNav() bool {
+	a := p.R.Actor
+	return a.Kind == qcity.ActorUser && (a.IsOfficial() || a.Role == qcity.RoleLab || a.Role == qcity.RoleEnterprise)
 }
 
 // EN reports whether the page is in English.

@@ -17,11 +17,14 @@ import (
 // Who may call what, written out by hand: the test fails if a registered route is
 // missing here, or if the server lets in or keeps out anyone this table does not say.
 var (
-	everyone  = []string{"anonymous", "admin", "city", "county", "lab", "certbody", "enterprise", "apiuser", "key-api_client", "key-city_official", "key-county_official"}
-	loggedIn  = everyone[1:]
-	people    = []string{"admin", "city", "county", "lab", "certbody", "enterprise", "apiuser"}
-	officials = []string{"admin", "city", "county", "key-city_official", "key-county_official"}
-	adminOnly = []string{"admin"}
+	everyone      = []string{"anonymous", "admin", "city", "county", "lab", "certbody", "enterprise", "apiuser", "key-api_client", "key-city_official", "key-county_official", "key-lab"}
+	loggedIn      = everyone[1:]
+	cityOfficials = []string{"admin", "city", "key-city_official"} // the city's own, not a county's
+	labsOfficials = []string{"admin", "city", "county", "lab", "key-city_official", "key-county_official", "key-lab"}
+	involved      = []string{"admin", "city", "county", "lab", "enterprise", "key-city_official", "key-county_official", "key-lab"}
+	people        = []string{"admin", "city", "county", "lab", "certbody", "enterprise", "apiuser"}
+	officials     = []string{"admin", "city", "county", "key-city_official", "key-county_official"}
+	adminOnly     = []string{"admin"}
 )
 
 var access = map[string][]string{
@@ -46,6 +49,21 @@ var access = map[string][]string{
 	"GET /api/v1/organisations": everyone, "GET /api/v1/organisations/{id}": everyone,
 	"POST /api/v1/organisations": officials, "PUT /api/v1/organisations/{id}": officials,
 	"GET /api/v1/audit": officials, "GET /api/v1/me": loggedIn,
+
+	"GET /sampling": involved, "GET /sampling/worklist": officials, "GET /sampling/new": labsOfficials,
+	"POST /sampling": labsOfficials, "GET /sampling/import": labsOfficials, "GET /sampling/import/template": labsOfficials,
+	"POST /sampling/import": labsOfficials, "GET /sampling/import/jobs/{job}": labsOfficials,
+	"GET /sampling/plans": officials, "GET /sampling/plans/new": officials, "POST /sampling/plans": officials,
+	"GET /sampling/plans/{id}": officials, "POST /sampling/plans/{id}/draw": officials, "POST /sampling/officers": officials,
+	"GET /sampling/categories": officials, "POST /sampling/categories": cityOfficials,
+	"GET /sampling/{no}": involved, "POST /sampling/{no}/steps": involved,
+	"GET /announcements": everyone, "GET /announcements/{id}": everyone,
+	"POST /api/v1/samples": labsOfficials, "GET /api/v1/samples": involved, "GET /api/v1/samples/{no}": involved,
+	"POST /api/v1/samples/{no}/steps": involved, "GET /api/v1/sampling/worklist": officials,
+	"GET /api/v1/sampling/stats": everyone, "GET /api/v1/sampling/categories": everyone,
+	"GET /api/v1/sampling/plans": officials, "POST /api/v1/sampling/plans": officials,
+	"GET /api/v1/sampling/plans/{id}": officials, "POST /api/v1/sampling/plans/{id}/draw": officials,
+	"GET /api/v1/announcements": everyone, "GET /api/v1/announcements/{id}": everyone,
 }
 
 func TestEveryRouteEveryRole(t *testing.T) {
@@ -72,7 +90,7 @@ func TestEveryRouteEveryRole(t *testing.T) {
 		if name == "POST /logout" || name == "POST /login" {
 			continue // they change the caller's own session; tested on their own below
 		}
-		path := strings.NewReplacer("{$}", "", "{uscc}", e.inCounty.USCC, "{code}", e.inCounty.USCC, "{id}", "999999", "{job}", "nosuchjob").Replace(rt.Pattern)
+		path := strings.NewReplacer("{$}", "", "{uscc}", e.inCounty.USCC, "{code}", e.inCounty.USCC, "{id}", "999999", "{job}", "nosuchjob", "{no}", "NOSUCHSAMPLE").Replace(rt.Pattern)
 		if path == "/static/" {
 			path = "/static/app.css"
 		}

@@ -18,6 +18,7 @@ import (
 	"qcity/internal/locale"
 	"qcity/internal/region"
 	"qcity/internal/registry"
+	"qcity/internal/sampling"
 )
 
 // Config holds the web settings.
@@ -39,7 +40,10 @@ type Server struct {
 	Log          *slog.Logger
 	Auth         *auth.Service
 	Registry     *registry.Service
+	Sampling     *sampling.Service
 	Jurisdiction *region.Jurisdiction
+	// RiskWeight weighs entities in random target draws; nil draws uniformly.
+	RiskWeight sampling.RiskWeight
 	Locale       *locale.Catalogue
 
 	mux     *http.ServeMux
@@ -193,6 +197,33 @@ func (s *Server) registerRoutes() {
 	admin("POST", "/admin/apikeys", s.handleAPIKeyCreate)
 	admin("POST", "/admin/apikeys/{id}/revoke", s.handleAPIKeyRevoke)
 
+	// Sampling inspection.
+	labsAndOfficials := append([]qcity.Role{qcity.RoleLab}, officials...)
+	involved := append([]qcity.Role{qcity.RoleLab, qcity.RoleEnterprise}, officials...)
+	nonPublic := func(method, pattern string, roles []qcity.Role, h http.HandlerFunc) {
+		s.handle(method, pattern, Roles, roles, h).NonPublic = true
+	}
+	nonPublic("GET", "/sampling", involved, s.handleSampleList)
+	official("GET", "/sampling/worklist", s.handleWorklist)
+	nonPublic("GET", "/sampling/new", labsAndOfficials, s.handleSampleNew)
+	nonPublic("POST", "/sampling", labsAndOfficials, s.handleSampleCreate)
+	nonPublic("GET", "/sampling/import", labsAndOfficials, s.handleSampleImportForm)
+	nonPublic("GET", "/sampling/import/template", labsAndOfficials, s.handleSampleTemplate)
+	nonPublic("POST", "/sampling/import", labsAndOfficials, s.handleSampleImport)
+	nonPublic("GET", "/sampling/import/jobs/{job}", labsAndOfficials, s.handleSampleImportJob)
+	official("GET", "/sampling/plans", s.handlePlanList)
+	official("GET", "/sampling/plans/new", s.handlePlanNew)
+	official("POST", "/sampling/plans", s.handlePlanCreate)
+	official("GET", "/sampling/plans/{id}", s.handlePlanDetail)
+	official("POST", "/sampling/plans/{id}/draw", s.handlePlanDraw)
+	official("POST", "/sampling/officers", s.handleOfficerCreate)
+	official("GET", "/sampling/categories", s.handleCategoryList)
+	official("POST", "/sampling/categories", s.handleCategorySave)
+	nonPublic("GET", "/sampling/{no}", involved, s.handleSampleDetail)
+	nonPublic("POST", "/sampling/{no}/steps", involved, s.handleSampleStep)
+	pub("GET", "/announcements", s.handleAnnouncementList)
+	pub("GET", "/announcements/{id}", s.handleAnnouncementDetail)
+
 	// JSON API.
 	pub("GET", "/api/v1/openapi.json", s.handleOpenAPI)
 	pub("GET", "/api/v1/uscc/{code}", s.handleAPIUSCC)
@@ -210,6 +241,19 @@ func (s *Server) registerRoutes() {
 	s.handle("POST", "/api/v1/organisations", Roles, officials, s.handleAPIOrgCreate)
 	s.handle("PUT", "/api/v1/organisations/{id}", Roles, officials, s.handleAPIOrgUpdate)
 	official("GET", "/api/v1/audit", s.handleAPIAudit)
+	nonPublic("POST", "/api/v1/samples", labsAndOfficials, s.handleAPISampleCreate)
+	nonPublic("GET", "/api/v1/samples", involved, s.handleAPISampleList)
+	nonPublic("GET", "/api/v1/samples/{no}", involved, s.handleAPISample)
+	nonPublic("POST", "/api/v1/samples/{no}/steps", involved, s.handleAPISampleStep)
+	official("GET", "/api/v1/sampling/worklist", s.handleAPIWorklist)
+	pub("GET", "/api/v1/sampling/stats", s.handleAPIStats)
+	pub("GET", "/api/v1/sampling/categories", s.handleAPICategories)
+	official("GET", "/api/v1/sampling/plans", s.handleAPIPlans)
+	official("POST", "/api/v1/sampling/plans", s.handleAPIPlanCreate)
+	official("GET", "/api/v1/sampling/plans/{id}", s.handleAPIPlan)
+	official("POST", "/api/v1/sampling/plans/{id}/draw", s.handleAPIPlanDraw)
+	pub("GET", "/api/v1/announcements", s.handleAPIAnnouncements)
+	pub("GET", "/api/v1/announcements/{id}", s.handleAPIAnnouncement)
 	s.handle("GET", "/api/v1/me", Authenticated, nil, s.handleAPIMe)
 
 	s.mux.Handle("/", s.guard(&Route{Pattern: "/", Access: Public, handler: s.handleNotFound}))

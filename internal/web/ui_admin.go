@@ -245,7 +245,7 @@ func (s *Server) handleAPIKeyList(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleAPIKeyCreate(w http.ResponseWriter, r *http.Request) {
 	d := &apiKeysData{Name: r.PostFormValue("name"), Role: r.PostFormValue("role"), Region: strings.TrimSpace(r.PostFormValue("region"))}
-	key, _, err := s.Auth.CreateAPIKey(r.Context(), d.Name, qcity.Role(d.Role), d.Region)
+	key, _, err := s.Auth.CreateAPIKey(r.Context(), auth.APIKeyInput{Name: d.Name, Role: qcity.Role(d.Role), Region: d.Region, USCC: r.PostFormValue("uscc")})
 	if err != nil {
 		qe := qcity.AsError(err)
 		if qe.Code != qcity.EINVALID && qe.Code != qcity.ECONFLICT {

@@ -72,7 +72,7 @@ func (s *Server) handleImport(w http.ResponseWriter, r *http.Request) {
 		// The job outlives the request, but keeps its actor for the audit log.
 		ctx := context.WithoutCancel(r.Context())
 		job := s.jobs.start(ctx, s.Clock.Now(), rq.User.ID, header.Filename,
-			func(ctx context.Context, progress registry.ImportProgress) (registry.ImportResult, error) {
+			func(ctx context.Context, progress func(string, int, int)) (any, error) {
 				return s.Registry.ImportEntities(ctx, bytes.NewReader(data), header.Filename, progress)
 			})
 		http.Redirect(w, r, "/entities/import/jobs/"+job.ID, http.StatusSeeOther)
@@ -129,10 +129,7 @@ func (s *Server) handleImportJob(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusOK, "import", p)
 		return
 	}
-	var res registry.ImportResult
-	if st.Result != nil {
-		res = *st.Result
-	}
+	res, _ := st.Result.(registry.ImportResult)
 	s.importOutcome(w, r, p, d, res, st.Err)
 }
 

@@ -1,0 +1,219 @@
+package sampling
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"time"
+
+	"qcity"
+	"qcity/internal/db"
+)
+
+// Announcement is the publication (公告) of a failed sample with the fields Order 15
+// Art. 46 lists: food name, specification, brand, date or batch, the failed items,
+// the nominal producer and its address, the sampled unit and its address. A re-test
+// or objection that overturns the result supersedes it; the row stays, with the date
+// and note, so the history shows.
+type Announcement struct {
+	ID            int64      `json:"id"`
+	SampleNo      string     `json:"sample_no"`
+	Kind          Kind       `json:"kind"`
+	Year          int        `json:"year"`
+	PublishedOn   qcity.Date `json:"published_on"`
+	Status        string     `json:"status"` // published | superseded
+	RetestPending bool       `json:"retest_pending"`
+	SupersededOn  qcity.Date `json:"superseded_on"`
+	SupersedeNote string     `json:"supersede_note"`
+	ProductName   string     `json:"product_name"`
+	ProducerName  string     `json:"producer_name"`
+	SellerName    string     `json:"seller_name"`
+	Content       Notice     `json:"content"`
+}
+
+// Notice is the published content of an announcement.
+type Notice struct {
+	SampleNo        string       `json:"sample_no"`
+	Category        string       `json:"category"`
+	ProductName     string       `json:"product_name"`
+	Specification   string       `json:"specification"`
+	Brand           string       `json:"brand"`
+	Batch           string       `json:"batch"`
+	SampledOn       qcity.Date   `json:"sampled_on"`
+	ProducerName    string       `json:"producer_name"`
+	ProducerAddress string       `json:"producer_address"`
+	SellerName      string       `json:"seller_name"`
+	SellerAddress   string       `json:"seller_address"`
+	Stage           Stage        `json:"stage"`
+	Lab             string       `json:"lab"`
+	FailedItems     []FailedItem `json:"failed_items"`
+}
+
+// FailedItem is a failed test item as published.
+type FailedItem struct {
+	Item     string `json:"item"`
+	Result   string `json:"result"`
+	Unit     string `json:"unit"`
+	Limit    string `json:"limit"`
+	Standard string `json:"standard"`
+}
+
+const (
+	AnnouncementPublished  = "published"
+	AnnouncementSuperseded = "superseded"
+)
+
+// publish records the announcement of a failed sample.
+func (s *Service) publish(ctx context.Context, tx *db.Tx, smp *Sample, today qcity.Date, now time.Time) (Announcement, error) {
+	items, err := findItems(ctx, tx, smp.ID)
+	if err != nil {
+		return Announcement{}, err
+	}
+	n := Notice{SampleNo: smp.SampleNo, ProductName: smp.ProductName, Specification: smp.Specification, Brand: smp.Brand,
+		Batch: smp.Batch, SampledOn: smp.SampledOn, ProducerName: smp.ProducerName, SellerName: smp.SellerName,
+		Stage: smp.Stage, Lab: smp.LabName, FailedItems: []FailedItem{}}
+	if c, ok := s.cats.get(smp.Kind, smp.CategoryCode); ok {
+		n.Category = c.Path
+	}
+	addr := func(id int64) string {
+		var a string
+		if id != 0 {
+			tx.QueryRow(ctx, `SELECT address FROM entities WHERE id = ?`, id).Scan(&a)
+		}
+		return a
+	}
+	n.ProducerAddress, n.SellerAddress = addr(smp.ProducerID), addr(smp.SellerID)
+	// The failed items of the latest round: the re-test's when one was made.
+	last := 1
+	for _, it := range items {
+		last = max(last, it.Round)
+	}
+	for _, it := range items {
+		if it.Round == last && it.Verdict == VerdictFail {
+			n.FailedItems = append(n.FailedItems, FailedItem{Item: it.Item, Result: it.Result, Unit: it.Unit, Limit: it.Limit, Standard: it.Standard})
+		}
+	}
+	a := Announcement{SampleNo: smp.SampleNo, Kind: smp.Kind, Year: smp.Year, PublishedOn: today, Status: AnnouncementPublished,
+		RetestPending: inAny(smp.State, StateRetestRequested, StateRetestAccepted, StateRetestLabAssigned),
+		ProductName: smp.ProductName, ProducerName: smp.ProducerName, SellerName: smp.SellerName, Content: n}
+	err = tx.QueryRow(ctx, `INSERT INTO announcements (sample_id, kind, year, published_on, status, retest_pending,
+		product_name, producer_name, seller_name, content, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		smp.ID, string(a.Kind), a.Year, today, a.Status, a.RetestPending, a.ProductName, a.ProducerName, a.SellerName,
+		marshalJSON(n), now).Scan(&a.ID)
+	return a, qcity.Internal(err)
+}
+
+func supersedeAnnouncements(ctx context.Context, tx *db.Tx, sampleID int64, on qcity.Date, note string) error {
+	if note == "" {
+		note = "复检/异议结论推翻原检验结论"
+	}
+	_, err := tx.Exec(ctx, `UPDATE announcements SET status = ?, superseded_on = ?, supersede_note = ?
+		WHERE sample_id = ? AND status = ?`, AnnouncementSuperseded, on, note, sampleID, AnnouncementPublished)
+	return qcity.Internal(err)
+}
+
+const announcementColumns = `a.id, s.sample_no, a.kind, a.year, a.published_on, a.status, a.retest_pending, a.superseded_on,
+	a.supersede_note, a.product_name, a.producer_name, a.seller_name, a.content`
+
+func scanAnnouncement(row interface{ Scan(...any) error }) (Announcement, error) {
+	var a Announcement
+	var kind, content string
+	if err := row.Scan(&a.ID, &a.SampleNo, &kind, &a.Year, &a.PublishedOn, &a.Status, &a.RetestPending, &a.SupersededOn,
+		&a.SupersedeNote, &a.ProductName, &a.ProducerName, &a.SellerName, &content); err != nil {
+		return Announcement{}, err
+	}
+	a.Kind = Kind(kind)
+	json.Unmarshal([]byte(content), &a.Content)
+	if a.Content.FailedItems == nil {
+		a.Content.FailedItems = []FailedItem{}
+	}
+	return a, nil
+}
+
+func findAnnouncementsOf(ctx context.Context, q db.Querier, sampleID int64) ([]Announcement, error) {
+	rows, err := q.Query(ctx, `SELECT `+announcementColumns+` FROM announcements a JOIN samples s ON s.id = a.sample_id
+		WHERE a.sample_id = ? ORDER BY a.id`, sampleID)
+	if err != nil {
+		return nil, qcity.Internal(err)
+	}
+	defer rows.Close()
+	out := []Announcement{}
+	for rows.Next() {
+		a, err := scanAnnouncement(rows)
+		if err != nil {
+			return nil, qcity.Internal(err)
+		}
+		out = append(out, a)
+	}
+	return out, qcity.Internal(rows.Err())
+}
+
+// AnnouncementFilter selects announcements on the public page and API.
+type AnnouncementFilter struct {
+	Kind   string
+	Year   int
+	Q      string // product, producer or seller name
+	Limit  int
+	Offset int
+}
+
+// FindAnnouncements lists announcements, newest first, superseded ones included (they
+// show as superseded). Public.
+func (s *Service) FindAnnouncements(ctx context.Context, f AnnouncementFilter) ([]Announcement, int, error) {
+	var where []string
+	var args []any
+	if f.Kind != "" {
+		where, args = append(where, "a.kind = ?"), append(args, f.Kind)
+	}
+	if f.Year != 0 {
+		where, args = append(where, "a.year = ?"), append(args, f.Year)
+	}
+	if q := strings.TrimSpace(f.Q); q != "" {
+		like := "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(q) + "%"
+		where = append(where, `(a.product_name LIKE ? ESCAPE '\' OR a.producer_name LIKE ? ESCAPE '\' OR a.seller_name LIKE ? ESCAPE '\')`)
+		args = append(args, like, like, like)
+	}
+	w := ""
+	if len(where) > 0 {
+		w = " WHERE " + strings.Join(where, " AND ")
+	}
+	var total int
+	if err := s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM announcements a`+w, args...).Scan(&total); err != nil {
+		return nil, 0, qcity.Internal(err)
+	}
+	limit := f.Limit
+	if limit <= 0 || limit > 1000 {
+		limit = 20
+	}
+	rows, err := s.DB.Query(ctx, `SELECT `+announcementColumns+` FROM announcements a JOIN samples s ON s.id = a.sample_id`+w+
+		` ORDER BY a.published_on DESC, a.id DESC LIMIT ? OFFSET ?`, append(args, limit, max(f.Offset, 0))...)
+	if err != nil {
+		return nil, 0, qcity.Internal(err)
+	}
+	defer rows.Close()
+	out := []Announcement{}
+	for rows.Next() {
+		a, err := scanAnnouncement(rows)
+		if err != nil {
+			return nil, 0, qcity.Internal(err)
+		}
+		out = append(out, a)
+	}
+	return out, total, qcity.Internal(rows.Err())
+}
+
+// FindAnnouncement returns one announcement and the others of its sample (its
+// history). Returns ENOTFOUND.
+func (s *Service) FindAnnouncement(ctx context.Context, id int64) (Announcement, []Announcement, error) {
+	a, err := scanAnnouncement(s.DB.QueryRow(ctx, `SELECT `+announcementColumns+` FROM announcements a JOIN samples s ON s.id = a.sample_id WHERE a.id = ?`, id))
+	if err != nil {
+		if strings.Contains(err.Error(), "no rows") {
+			return Announcement{}, nil, qcity.Errorf(qcity.ENOTFOUND, "web.not_found")
+		}
+		return Announcement{}, nil, qcity.Internal(err)
+	}
+	var sampleID int64
+	s.DB.QueryRow(ctx, `SELECT sample_id FROM announcements WHERE id = ?`, id).Scan(&sampleID)
+	hist, err := findAnnouncementsOf(ctx, s.DB, sampleID)
+	return a, hist, err
+}

@@ -1,0 +1,445 @@
+package sampling
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"qcity"
+	"qcity/internal/audit"
+	"qcity/internal/db"
+	"qcity/internal/registry"
+	"qcity/internal/sheet"
+)
+
+// SampleColumns are the columns of sample imports and their template: one row per test
+// item, the sample's columns repeated on each of its rows. The field names are those of
+// POST /api/v1/samples; Chinese and English headers are accepted too.
+var SampleColumns = []sheet.Column{
+	{Field: "sample_no", ZH: "样品编号", EN: "Sample number", Aliases: []string{"抽样单编号"}, Required: true, Example: "DC19440800001"},
+	{Field: "kind", ZH: "抽检类型", EN: "Kind", Aliases: []string{"类型"}, Required: true, Example: "food"},
+	{Field: "level", ZH: "抽检级别", EN: "Level", Aliases: []string{"级别"}, Required: true, Example: "city"},
+	{Field: "year", ZH: "年度", EN: "Year", Example: "2019", Type: sheet.Number},
+	{Field: "category", ZH: "食品类别", EN: "Category", Aliases: []string{"类别", "产品类别"}, Required: true, Example: "酒类/白酒"},
+	{Field: "product_name", ZH: "样品名称", EN: "Product name", Aliases: []string{"产品名称", "食品名称"}, Required: true, Example: "米酒"},
+	{Field: "brand", ZH: "商标", EN: "Brand", Aliases: []string{"品牌"}, Example: "示例牌"},
+	{Field: "specification", ZH: "规格型号", EN: "Specification", Aliases: []string{"规格"}, Example: "500mL/瓶"},
+	{Field: "batch", ZH: "生产日期/批号", EN: "Batch or production date", Aliases: []string{"批号", "生产日期"}, Example: "2019-03-01"},
+	{Field: "producer_uscc", ZH: "标称生产者统一社会信用代码", EN: "Producer USCC", Aliases: []string{"生产者统一社会信用代码"}, Example: "91440800MA4W12346A"},
+	{Field: "producer_name", ZH: "标称生产者名称", EN: "Producer name", Aliases: []string{"生产者名称"}, Example: "湛江市示例酒业有限公司"},
+	{Field: "seller_uscc", ZH: "被抽样单位统一社会信用代码", EN: "Seller USCC", Aliases: []string{"被抽样单位信用代码"}, Example: "92440803MA4W12346M"},
+	{Field: "seller_name", ZH: "被抽样单位名称", EN: "Seller name", Aliases: []string{"被抽样单位"}, Example: "霞山区示例商行"},
+	{Field: "region_code", ZH: "抽样地区代码", EN: "Region code", Aliases: []string{"行政区划代码"}, Required: true, Example: "440803"},
+	{Field: "stage", ZH: "抽样环节", EN: "Stage", Aliases: []string{"环节"}, Required: true, Example: "流通"},
+	{Field: "sampled_on", ZH: "抽样日期", EN: "Sampled on", Required: true, Example: "2019-04-02", Type: sheet.Date},
+	{Field: "lab", ZH: "检验机构", EN: "Lab", Aliases: []string{"承检机构"}, Example: "湛江市食品检验所"},
+	{Field: "item", ZH: "检验项目", EN: "Test item", Aliases: []string{"项目"}, Required: true, Example: "甲醇"},
+	{Field: "result", ZH: "检验结果", EN: "Result", Aliases: []string{"结果"}, Required: true, Example: "0.012"},
+	{Field: "unit", ZH: "单位", EN: "Unit", Aliases: []string{"计量单位"}, Example: "g/L"},
+	{Field: "limit", ZH: "标准值", EN: "Limit", Aliases: []string{"标准要求", "限量"}, Example: "≤0.6"},
+	{Field: "comparison", ZH: "判定方法", EN: "Comparison", Aliases: []string{"比较方法"}, Example: "full"},
+	{Field: "standard", ZH: "判定依据", EN: "Standard", Aliases: []string{"依据标准"}, Example: "GB 2757-2012"},
+	{Field: "lab_verdict", ZH: "单项结论", EN: "Lab verdict", Aliases: []string{"结论", "单项判定"}, Example: "合格"},
+}
+
+// sampleFields are the columns that belong to the sample, repeated on each item row.
+var sampleFields = []string{"kind", "level", "year", "category", "product_name", "brand", "specification", "batch",
+	"producer_uscc", "producer_name", "seller_uscc", "seller_name", "region_code", "stage", "sampled_on", "lab"}
+
+// ImportOptions tunes an import.
+type ImportOptions struct {
+	DryRun   bool // validate and judge everything, write nothing
+	Progress func(phase string, done, total int)
+}
+
+// ImportSummary reports an import.
+type ImportSummary struct {
+	Samples int    `json:"samples"`
+	Items   int    `json:"items"`
+	Failed  int    `json:"failed"`    // samples that failed
+	Review  int    `json:"review"`    // samples with a lab-verdict disagreement
+	DryRun  bool   `json:"dry_run"`   // nothing was written
+	SHA256  string `json:"sha256"`    // of the file
+	Created int    `json:"new_parties"`
+}
+
+// maxImportErrors caps the row errors reported for one file.
+const maxImportErrors = 1000
+
+type rowGroup struct {
+	in    SampleInput
+	rows  []int // spreadsheet row of each item
+	first map[string]string
+}
+
+// ImportSamples reads results from a CSV or .xlsx file, one row per test item, judges
+// every item and records all samples in one transaction — or none: any bad row (or a
+// sample number already recorded) rejects the file with EINVALID listing each row,
+// column and error. Labs import as themselves; officials for their region.
+func (s *Service) ImportSamples(ctx context.Context, r io.Reader, filename string, opt ImportOptions) (ImportSummary, error) {
+	a := qcity.ActorFrom(ctx)
+	if err := canRecord(a); err != nil {
+		return ImportSummary{}, err
+	}
+	progress := opt.Progress
+	if progress == nil {
+		progress = func(string, int, int) {}
+	}
+	h := sha256.New()
+	rd, err := sheet.Open(io.TeeReader(r, h), filename, SampleColumns, sheet.Limits{MaxBytes: 512 << 20, MaxRows: 5_000_000})
+	if err != nil {
+		return ImportSummary{}, err
+	}
+	var errs []qcity.FieldError
+	nErrs := 0
+	addErr := func(fe qcity.FieldError) {
+		nErrs++
+		if len(errs) < maxImportErrors {
+			errs = append(errs, fe)
+		}
+	}
+	groups := map[string]*rowGroup{}
+	var order []string
+	nrows := 0
+	for {
+		row, err := rd.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return ImportSummary{}, err
+		}
+		nrows++
+		no := strings.TrimSpace(row.Get("sample_no"))
+		g := groups[no]
+		if g == nil {
+			g = &rowGroup{first: map[string]string{}}
+			g.in = SampleInput{SampleNo: no, Kind: row.Get("kind"), Level: row.Get("level"), Year: json.Number(strings.TrimSpace(row.Get("year"))),
+				Category: row.Get("category"), ProductName: row.Get("product_name"), Brand: row.Get("brand"),
+				Specification: row.Get("specification"), Batch: row.Get("batch"), ProducerUSCC: row.Get("producer_uscc"),
+				ProducerName: row.Get("producer_name"), SellerUSCC: row.Get("seller_uscc"), SellerName: row.Get("seller_name"),
+				Region: row.Get("region_code"), Stage: row.Get("stage"), SampledOn: row.Get("sampled_on"), Lab: row.Get("lab")}
+			for _, f := range sampleFields {
+				g.first[f] = row.Get(f)
+			}
+			groups[no] = g
+			order = append(order, no)
+		} else {
+			for _, f := range sampleFields {
+				if v := row.Get(f); v != g.first[f] {
+					addErr(qcity.FieldError{Row: row.Line, Field: f, Key: "sampling.row_mismatch",
+						Args: map[string]any{"sample_no": no, "first": g.rows[0]}})
+				}
+			}
+		}
+		g.in.Items = append(g.in.Items, ItemInput{Item: row.Get("item"), Result: row.Get("result"), Unit: row.Get("unit"),
+			Limit: row.Get("limit"), Comparison: row.Get("comparison"), Standard: row.Get("standard"), LabVerdict: row.Get("lab_verdict")})
+		g.rows = append(g.rows, row.Line)
+		if nrows%50000 == 0 {
+			progress("read", nrows, 0)
+		}
+	}
+	progress("read", nrows, nrows)
+	if nrows == 0 {
+		return ImportSummary{}, qcity.Errorf(qcity.EINVALID, "sheet.no_rows")
+	}
+
+	// Validate and judge every sample.
+	today := s.today()
+	lb := &labs{s: s}
+	all := make([]checked, 0, len(order))
+	sum := ImportSummary{DryRun: opt.DryRun, SHA256: hex.EncodeToString(h.Sum(nil))}
+	for i, no := range order {
+		g := groups[no]
+		c, ferrs, err := s.check(ctx, g.in, lb, today)
+		if err != nil {
+			return ImportSummary{}, err
+		}
+		for _, fe := range ferrs {
+			fe.Row = g.rows[0]
+			if strings.HasPrefix(fe.Field, "items[") {
+				// items[i].field → the item's own row and column
+				idx, rest, _ := strings.Cut(strings.TrimPrefix(fe.Field, "items["), "].")
+				if k, err := strconv.Atoi(idx); err == nil && k < len(g.rows) {
+					fe.Row, fe.Field = g.rows[k], rest
+				}
+			}
+			addErr(fe)
+		}
+		if len(ferrs) == 0 {
+			s.finish(&c, today)
+			all = append(all, c)
+			sum.Items += len(c.items)
+			if c.Verdict == VerdictFail {
+				sum.Failed++
+			}
+			if c.State == StateReview {
+				sum.Review++
+			}
+		}
+		if (i+1)%5000 == 0 {
+			progress("check", i+1, len(order))
+		}
+	}
+	// Sample numbers already recorded are row errors too.
+	taken, err := existingSampleNos(ctx, s.DB, order)
+	if err != nil {
+		return ImportSummary{}, err
+	}
+	for _, no := range order {
+		if taken[no] {
+			addErr(qcity.FieldError{Row: groups[no].rows[0], Field: "sample_no", Key: "sampling.sample_no_taken", Args: map[string]any{"sample_no": no}})
+		}
+	}
+	progress("check", len(order), len(order))
+	if nErrs > 0 {
+		sortRowErrors(errs)
+		return ImportSummary{}, &qcity.Error{Code: qcity.EINVALID, Key: "sampling.import_rejected",
+			Args: map[string]any{"count": nErrs, "shown": len(errs)}, Fields: errs}
+	}
+	sum.Samples = len(all)
+	if opt.DryRun {
+		return sum, nil
+	}
+
+	now := s.Clock.Now().UTC()
+	var indexNew func()
+	err = s.DB.InTx(ctx, func(tx *db.Tx) error {
+		var ps []registry.Party
+		for i := range all {
+			ps = append(ps, parties(&all[i])...)
+		}
+		ids, idx, err := s.Registry.EnsureEntities(ctx, tx, ps, s.Jurisdiction.Prefecture.Code)
+		if err != nil {
+			qe := qcity.AsError(err)
+			if qe.Code == qcity.EINVALID && len(qe.Fields) > 0 {
+				// Name the row of the sample whose party was bad.
+				f := &qe.Fields[0]
+				if f.Row > 0 && f.Row <= len(ps) {
+					bad := ps[f.Row-1].USCC
+					for _, c := range all {
+						if c.producer.USCC == bad || c.seller.USCC == bad {
+							f.Row = groups[c.SampleNo].rows[0]
+							f.Field = map[bool]string{true: "producer_name", false: "seller_name"}[c.producer.USCC == bad]
+							break
+						}
+					}
+				}
+			}
+			return err
+		}
+		indexNew = idx
+		for i := range all {
+			all[i].ProducerID, all[i].SellerID = ids[all[i].producer.USCC], ids[all[i].seller.USCC]
+			all[i].CreatedAt, all[i].UpdatedAt = now, now
+		}
+		if err := bulkInsert(ctx, tx, all, now, a, progress); err != nil {
+			return err
+		}
+		return audit.Write(ctx, tx, now, audit.Record{Action: audit.ActionImport, ObjectType: "sample", ObjectID: sum.SHA256[:16],
+			Region: a.Region, Summary: filename, After: map[string]any{"file": filename, "sha256": sum.SHA256,
+				"samples": sum.Samples, "items": sum.Items, "failed": sum.Failed}})
+	})
+	if err != nil {
+		return ImportSummary{}, err
+	}
+	indexNew()
+	for i := range all {
+		s.Stats.Add(keyOf(&all[i].Sample), all[i].Verdict, all[i].items)
+	}
+	return sum, nil
+}
+
+// bulkInsert writes samples, their items and their events with multi-row INSERTs.
+func bulkInsert(ctx context.Context, tx *db.Tx, all []checked, now time.Time, a qcity.Actor, progress func(string, int, int)) error {
+	const sampleBatch = 100
+	var stmt stmtCache
+	defer stmt.close()
+	for start := 0; start < len(all); start += sampleBatch {
+		batch := all[start:min(start+sampleBatch, len(all))]
+		var b strings.Builder
+		b.WriteString(`INSERT INTO samples (` + sampleInsertCols + `) VALUES `)
+		args := make([]any, 0, len(batch)*sampleInsertN)
+		row := "(" + strings.TrimSuffix(strings.Repeat("?, ", sampleInsertN), ", ") + ")"
+		for i := range batch {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(row)
+			args = sampleArgs(args, &batch[i].Sample)
+		}
+		b.WriteString(" RETURNING id")
+		rows, err := stmt.query(ctx, tx, b.String(), args)
+		if err != nil {
+			if db.IsUniqueViolation(err) {
+				return qcity.Errorf(qcity.ECONFLICT, "sampling.import_conflict")
+			}
+			return qcity.Internal(err)
+		}
+		i := 0
+		for rows.Next() {
+			if err := rows.Scan(&batch[i].ID); err != nil {
+				rows.Close()
+				return qcity.Internal(err)
+			}
+			i++
+		}
+		if err := rows.Close(); err != nil {
+			return qcity.Internal(err)
+		}
+		if err := rows.Err(); err != nil {
+			return qcity.Internal(err)
+		}
+		if i != len(batch) {
+			return qcity.Internal(errors.New("sampling: bulk insert returned fewer ids than rows"))
+		}
+		// Items and events of this batch.
+		var items []any
+		n := 0
+		var ib strings.Builder
+		flush := func() error {
+			if n == 0 {
+				return nil
+			}
+			if _, err := stmt.exec(ctx, tx, ib.String(), items); err != nil {
+				return qcity.Internal(err)
+			}
+			items, n = items[:0], 0
+			ib.Reset()
+			return nil
+		}
+		for j := range batch {
+			for k := range batch[j].items {
+				if n == 0 {
+					ib.WriteString(itemInsert)
+				} else {
+					ib.WriteString(", ")
+				}
+				ib.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+				items = itemArgs(items, batch[j].ID, &batch[j].items[k])
+				n++
+				if n == 500 {
+					if err := flush(); err != nil {
+						return err
+					}
+				}
+			}
+		}
+		if err := flush(); err != nil {
+			return err
+		}
+		var eb strings.Builder
+		eb.WriteString(`INSERT INTO sample_events (sample_id, step, on_date, at, actor_name, actor_role, note, documents, data, due_on, late) VALUES `)
+		var eargs []any
+		for j := range batch {
+			if j > 0 {
+				eb.WriteString(", ")
+			}
+			eb.WriteString("(?, ?, ?, ?, ?, ?, '', '[]', ?, NULL, ?)")
+			step, on := StepRegister, batch[j].SampledOn
+			data := "{}"
+			if len(batch[j].items) > 0 {
+				step, on = StepReport, batch[j].ReportedOn
+				data = `{"verdict":"` + batch[j].Verdict + `","disagreements":` + strconv.Itoa(batch[j].Disagreements) + `}`
+			}
+			eargs = append(eargs, batch[j].ID, string(step), on, now, a.Name, string(a.Role), data, false)
+		}
+		if _, err := stmt.exec(ctx, tx, eb.String(), eargs); err != nil {
+			return qcity.Internal(err)
+		}
+		progress("write", start+len(batch), len(all))
+	}
+	return nil
+}
+
+func existingSampleNos(ctx context.Context, q db.Querier, nos []string) (map[string]bool, error) {
+	found := map[string]bool{}
+	const chunk = 500
+	for start := 0; start < len(nos); start += chunk {
+		part := nos[start:min(start+chunk, len(nos))]
+		args := make([]any, len(part))
+		for i, c := range part {
+			args[i] = c
+		}
+		rows, err := q.Query(ctx, `SELECT sample_no FROM samples WHERE sample_no IN (`+strings.TrimSuffix(strings.Repeat("?, ", len(part)), ", ")+`)`, args...)
+		if err != nil {
+			return nil, qcity.Internal(err)
+		}
+		for rows.Next() {
+			var c string
+			rows.Scan(&c)
+			found[c] = true
+		}
+		rows.Close()
+	}
+	return found, nil
+}
+
+func sortRowErrors(errs []qcity.FieldError) {
+	for i := 1; i < len(errs); i++ {
+		for j := i; j > 0 && errs[j].Row < errs[j-1].Row; j-- {
+			errs[j], errs[j-1] = errs[j-1], errs[j]
+		}
+	}
+}
+
+// stmtCache keeps the prepared statements of a bulk insert: full batches repeat the same
+// statement text, so preparing it once saves parsing it for every batch.
+type stmtCache struct {
+	m map[string]*sql.Stmt
+}
+
+const stmtCacheMax = 8
+
+func (c *stmtCache) stmt(ctx context.Context, tx *db.Tx, q string) (*sql.Stmt, error) {
+	if st, ok := c.m[q]; ok {
+		return st, nil
+	}
+	if len(c.m) >= stmtCacheMax {
+		return nil, nil
+	}
+	st, err := tx.Prepare(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	if c.m == nil {
+		c.m = map[string]*sql.Stmt{}
+	}
+	c.m[q] = st
+	return st, nil
+}
+
+func (c *stmtCache) query(ctx context.Context, tx *db.Tx, q string, args []any) (*sql.Rows, error) {
+	st, err := c.stmt(ctx, tx, q)
+	if err != nil {
+		return nil, err
+	}
+	if st == nil {
+		return tx.Query(ctx, q, args...)
+	}
+	return st.QueryContext(ctx, tx.Args(args)...)
+}
+
+func (c *stmtCache) exec(ctx context.Context, tx *db.Tx, q string, args []any) (sql.Result, error) {
+	st, err := c.stmt(ctx, tx, q)
+	if err != nil {
+		return nil, err
+	}
+	if st == nil {
+		return tx.Exec(ctx, q, args...)
+	}
+	return st.ExecContext(ctx, tx.Args(args)...)
+}
+
+func (c *stmtCache) close() {
+	for _, st := range c.m {
+		st.Close()
+	}
+}

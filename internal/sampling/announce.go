@@ -95,7 +95,7 @@ func (s *Service) publish(ctx context.Context, tx *db.Tx, smp *Sample, today qci
 	}
 	a := Announcement{SampleNo: smp.SampleNo, Kind: smp.Kind, Year: smp.Year, PublishedOn: today, Status: AnnouncementPublished,
 		RetestPending: inAny(smp.State, StateRetestRequested, StateRetestAccepted, StateRetestLabAssigned),
-		ProductName: smp.ProductName, ProducerName: smp.ProducerName, SellerName: smp.SellerName, Content: n}
+		ProductName:   smp.ProductName, ProducerName: smp.ProducerName, SellerName: smp.SellerName, Content: n}
 	err = tx.QueryRow(ctx, `INSERT INTO announcements (sample_id, kind, year, published_on, status, retest_pending,
 		product_name, producer_name, seller_name, content, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		smp.ID, string(a.Kind), a.Year, today, a.Status, a.RetestPending, a.ProductName, a.ProducerName, a.SellerName,

@@ -298,4 +298,3 @@ func validKind(k Kind) bool {
 	}
 	return false
 }
-

@@ -63,10 +63,10 @@ type ImportOptions struct {
 type ImportSummary struct {
 	Samples int    `json:"samples"`
 	Items   int    `json:"items"`
-	Failed  int    `json:"failed"`    // samples that failed
-	Review  int    `json:"review"`    // samples with a lab-verdict disagreement
-	DryRun  bool   `json:"dry_run"`   // nothing was written
-	SHA256  string `json:"sha256"`    // of the file
+	Failed  int    `json:"failed"`  // samples that failed
+	Review  int    `json:"review"`  // samples with a lab-verdict disagreement
+	DryRun  bool   `json:"dry_run"` // nothing was written
+	SHA256  string `json:"sha256"`  // of the file
 	Created int    `json:"new_parties"`
 }
 

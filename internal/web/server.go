@@ -44,7 +44,7 @@ type Server struct {
 	Jurisdiction *region.Jurisdiction
 	// RiskWeight weighs entities in random target draws; nil draws uniformly.
 	RiskWeight sampling.RiskWeight
-	Locale       *locale.Catalogue
+	Locale     *locale.Catalogue
 
 	mux     *http.ServeMux
 	routes  []Route

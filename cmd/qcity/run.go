@@ -49,7 +49,7 @@ Usage:
   qcity serve   [--db FILE|postgres://…] [--addr HOST:PORT] [--demo] [--migrate]
   qcity migrate [--db …]
   qcity demo    [--db …] [--seed N] [--entities N]
-  qcity import entities [--db …] FILE
+  qcity import entities|samples [--db …] [--dry-run] FILE
   qcity user add --username U --role R [--region CODE] [--uscc CODE]   (password on stdin)
   qcity user passwd --username U                                       (password on stdin)
   qcity user list
@@ -422,17 +422,23 @@ func (m *Main) runDemo(ctx context.Context, args []string) error {
 	return m.loadDemo(qcity.WithActor(ctx, qcity.System("qcity demo")), a, *seed, *n)
 }
 
+const importUsage = "usage: qcity import entities|samples [--db …] [--dry-run] FILE"
+
 func (m *Main) runImport(ctx context.Context, args []string) error {
-	if len(args) == 0 || args[0] != "entities" {
-		return usageError{"usage: qcity import entities [--db …] FILE"}
+	if len(args) == 0 || (args[0] != "entities" && args[0] != "samples") {
+		return usageError{importUsage}
 	}
 	var c common
-	fs := m.flags("import entities", &c)
+	fs := m.flags("import "+args[0], &c)
+	dry := fs.Bool("dry-run", false, "samples: validate and judge every row, write nothing")
 	if err := parse(fs, args[1:]); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {
-		return usageError{"usage: qcity import entities [--db …] FILE"}
+		return usageError{importUsage}
+	}
+	if args[0] == "samples" {
+		return m.importSamples(ctx, c, fs.Arg(0), *dry)
 	}
 	name := fs.Arg(0)
 	f, err := os.Open(name)
@@ -579,5 +585,33 @@ func (m *Main) runAPIKey(ctx context.Context, args []string) error {
 	default:
 		return usageError{"usage: qcity apikey create|revoke|list …"}
 	}
+	return nil
+}
+
+func (m *Main) importSamples(ctx context.Context, c common, name string, dry bool) error {
+	f, err := os.Open(name)
+	if err != nil {
+		return usageError{err.Error()}
+	}
+	defer f.Close()
+	a, err := m.open(ctx, c, false)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	bar := newProgress(m.Stderr, "import")
+	start := time.Now()
+	sum, err := a.sampling.ImportSamples(qcity.WithActor(ctx, qcity.System("qcity import")), f, name,
+		sampling.ImportOptions{DryRun: dry, Progress: bar.phase})
+	bar.done()
+	if err != nil {
+		return err
+	}
+	verb := "imported"
+	if dry {
+		verb = "checked (dry run, nothing written)"
+	}
+	fmt.Fprintf(m.Stdout, "%s %d samples, %d items from %s in %s: %d failed, %d to review (sha256 %s)\n", verb, sum.Samples,
+		sum.Items, name, time.Since(start).Round(time.Millisecond), sum.Failed, sum.Review, sum.SHA256)
 	return nil
 }

@@ -17,7 +17,7 @@ func BenchmarkJudgeItem(b *testing.B) {
 func BenchmarkJudgeItemConverted(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
-		it, err := JudgeItem("250", "μg/kg", "≤0.2mg/kg", "修约值比较法", "不合格")
+		it, err := JudgeItem("260", "μg/kg", "≤0.2mg/kg", "修约值比较法", "不合格")
 		if err != nil || it.Verdict != Fail {
 			b.Fatal(it, err)
 		}

@@ -87,7 +87,7 @@ func FuzzParseLimit(f *testing.F) {
 		}
 		// The canonical form reads back to itself.
 		s := l.String()
-		l2, err := ParseLimit(s, "")
+		l2, err := ParseLimit(s, l.Unit)
 		if err != nil {
 			t.Fatalf("%q: canonical %q does not parse: %v", text, s, err)
 		}

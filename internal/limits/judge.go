@@ -198,15 +198,17 @@ func (j Judgement) Message(c *locale.Catalogue, l locale.Lang) string {
 // limits.error.result_not_qualitative, limits.error.values_need_plan,
 // limits.error.micro_count or limits.error.micro_indeterminate.
 func Judge(res Result, lim Limit, cmp Comparison) (Judgement, error) {
-	j, err := judge(res, lim, cmp)
+	res.Unit, lim.Unit = NormalizeUnit(res.Unit), NormalizeUnit(lim.Unit)
+	j, err := judge(&res, &lim, cmp)
 	if err != nil {
 		return Judgement{}, err
 	}
 	return j, nil
 }
 
-func judge(res Result, lim Limit, cmp Comparison) (Judgement, *qcity.Error) {
-	res.Unit, lim.Unit = NormalizeUnit(res.Unit), NormalizeUnit(lim.Unit)
+// judge is Judge on normalized units. It takes pointers only to spare the copies of
+// two large structs on the importer's hot path; it changes neither.
+func judge(res *Result, lim *Limit, cmp Comparison) (Judgement, *qcity.Error) {
 	if res.Kind == 0 {
 		return Judgement{}, qcity.Errorf(qcity.EINVALID, KeyErrResultMissing)
 	}
@@ -232,7 +234,7 @@ func fail(key string, args map[string]any) (Judgement, *qcity.Error) {
 }
 
 // displayUnit is the unit a reason names: the limit's, else the result's.
-func displayUnit(res Result, lim Limit) string {
+func displayUnit(res *Result, lim *Limit) string {
 	if lim.Unit != "" {
 		return lim.Unit
 	}
@@ -336,6 +338,26 @@ func greaterThan(s span, l Decimal) tri {
 	return undecided
 }
 
+// textOf returns d's canonical text, reusing the end of text when text already ends
+// with it ("≤0.05" holds "0.05"), so that the importer's hot path builds no string.
+func textOf(d Decimal, text string) string {
+	var buf [32]byte
+	b := d.appendTo(buf[:0])
+	if n := len(text) - len(b); n >= 0 && text[n:] == string(b) {
+		return text[n:]
+	}
+	return string(b)
+}
+
+// conditionOf returns lim.condition(), reusing lim.Text when it is already canonical.
+func conditionOf(lim *Limit) string {
+	var buf [48]byte
+	if b := lim.appendCondition(buf[:0]); lim.Text == string(b) {
+		return lim.Text
+	}
+	return lim.condition()
+}
+
 // valueArg writes a qualified value for a reason: "0.13", ">1100", "<10", "0".
 func valueArg(b Bound, v Decimal) string {
 	switch b {
@@ -377,7 +399,7 @@ var failKeys = map[LimitKind][2]string{
 	MinExclusive: {KeyNotAboveMin, KeyRoundedNotAboveMin},
 }
 
-func judgeNumeric(res Result, lim Limit, cmp Comparison) (Judgement, *qcity.Error) {
+func judgeNumeric(res *Result, lim *Limit, cmp Comparison) (Judgement, *qcity.Error) {
 	b, v := Exact, res.Value
 	switch res.Kind {
 	case Number:
@@ -426,7 +448,7 @@ func judgeNumeric(res Result, lim Limit, cmp Comparison) (Judgement, *qcity.Erro
 
 	switch outcome {
 	case holds:
-		cond := lim.condition()
+		cond := conditionOf(lim)
 		switch b {
 		case Below:
 			return pass(KeyNotDetectedLODWithin, map[string]any{"lod": v.String(), "limit": cond, "unit": unit})
@@ -439,7 +461,11 @@ func judgeNumeric(res Result, lim Limit, cmp Comparison) (Judgement, *qcity.Erro
 				return pass(KeyRoundedWithin, map[string]any{"value": v.String(), "rounded": v.RoundHalfEven(scale).String(), "limit": cond, "unit": unit})
 			}
 		}
-		return pass(KeyWithin, map[string]any{"value": valueArg(b, v), "limit": cond, "unit": unit})
+		value := textOf(v, res.Text)
+		if b != Exact {
+			value = valueArg(b, v)
+		}
+		return pass(KeyWithin, map[string]any{"value": value, "limit": cond, "unit": unit})
 	case broken:
 		switch b {
 		case Below, Absent:
@@ -451,7 +477,11 @@ func judgeNumeric(res Result, lim Limit, cmp Comparison) (Judgement, *qcity.Erro
 		if b == Exact && cmp == Rounded && v.Scale() > at.bound.Scale() {
 			return fail(keys[1], map[string]any{"value": v.String(), "rounded": v.RoundHalfEven(at.bound.Scale()).String(), "limit": at.bound.String(), "unit": unit})
 		}
-		return fail(keys[0], map[string]any{"value": valueArg(b, v), "limit": at.bound.String(), "unit": unit})
+		value := textOf(v, res.Text)
+		if b != Exact {
+			value = valueArg(b, v)
+		}
+		return fail(keys[0], map[string]any{"value": value, "limit": textOf(at.bound, lim.Text), "unit": unit})
 	}
 	switch b {
 	case Below:
@@ -464,14 +494,14 @@ func judgeNumeric(res Result, lim Limit, cmp Comparison) (Judgement, *qcity.Erro
 
 // limitScale is the scale a passing value is shown rounded to: the limit value's, or
 // the finer of a range's bounds.
-func limitScale(lim Limit) int {
+func limitScale(lim *Limit) int {
 	if lim.Kind == Range {
 		return max(lim.Low.Scale(), lim.High.Scale())
 	}
 	return lim.Value.Scale()
 }
 
-func judgeNotDetected(res Result, lim Limit) (Judgement, *qcity.Error) {
+func judgeNotDetected(res *Result, lim *Limit) (Judgement, *qcity.Error) {
 	unit := displayUnit(res, lim)
 	switch res.Kind {
 	case Number, Above:
@@ -532,7 +562,7 @@ func judgeNotDetected(res Result, lim Limit) (Judgement, *qcity.Error) {
 	return Judgement{}, qcity.Errorf(qcity.EINVALID, KeyErrValuesNeedPlan, "count", len(res.Values))
 }
 
-func judgeQualitative(res Result, lim Limit) (Judgement, *qcity.Error) {
+func judgeQualitative(res *Result, lim *Limit) (Judgement, *qcity.Error) {
 	var negative bool
 	switch res.Kind {
 	case Negative, NotDetected:
@@ -552,7 +582,7 @@ func judgeQualitative(res Result, lim Limit) (Judgement, *qcity.Error) {
 	return fail(KeyNegativeNotAllowed, nil)
 }
 
-func judgeMicro(res Result, lim Limit, cmp Comparison) (Judgement, *qcity.Error) {
+func judgeMicro(res *Result, lim *Limit, cmp Comparison) (Judgement, *qcity.Error) {
 	unit := displayUnit(res, lim)
 	var one [1]Decimal
 	var oneBound [1]Bound
@@ -687,7 +717,7 @@ func JudgeItem(resultText, unit, limitText, comparison, labVerdict string) (Item
 	if err != nil {
 		return it, fieldError("comparison", err)
 	}
-	j, err := judge(res, lim, cmp)
+	j, err := judge(&it.Result, &it.Limit, cmp)
 	if err != nil {
 		return it, fieldError("result", err)
 	}

@@ -100,6 +100,9 @@ func parseLimit(text, itemUnit string) (Limit, *qcity.Error) {
 	invalid := func() *qcity.Error { return qcity.Errorf(qcity.EINVALID, KeyErrLimitInvalid, "text", clip(raw)) }
 	l := Limit{Unit: itemUnit, Text: raw}
 
+	if c := s[0]; isDigit(c) || c == '.' {
+		return parseBareLimit(s, raw, l)
+	}
 	if isMicroPlan(s) {
 		return parseMicroPlan(s, raw, l)
 	}
@@ -143,7 +146,14 @@ func parseLimit(text, itemUnit string) (Limit, *qcity.Error) {
 		return l, nil
 	}
 
-	// A bare number, or a range.
+	return parseBareLimit(s, raw, l)
+}
+
+// parseBareLimit reads a limit that starts with a number: a maximum ("0.2",
+// "0.2 mg/kg") or a range ("0.5~1.5").
+func parseBareLimit(s, raw string, l Limit) (Limit, *qcity.Error) {
+	itemUnit := l.Unit
+	invalid := func() *qcity.Error { return qcity.Errorf(qcity.EINVALID, KeyErrLimitInvalid, "text", clip(raw)) }
 	low, n, err := limitNumber(s, raw)
 	if err != nil {
 		return Limit{}, err

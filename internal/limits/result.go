@@ -243,6 +243,9 @@ func parseToken(s, itemUnit string, thousands bool) (token, *qcity.Error) {
 	if s == "" {
 		return token{}, qcity.Errorf(qcity.EINVALID, KeyErrResultInvalid, "text", "")
 	}
+	if c := s[0]; isDigit(c) || c == '.' {
+		return parseNumberToken(s, s, itemUnit, Number, thousands)
+	}
 	if rest, ok := cutAny(s, notDetectedWords...); ok {
 		return parseNotDetectedRest(s, rest, itemUnit)
 	}
@@ -262,6 +265,12 @@ func parseToken(s, itemUnit string, thousands bool) (token, *qcity.Error) {
 	} else if rest, ok := cutAny(s, greaterWords...); ok {
 		kind, t = Above, strings.TrimLeft(rest, " ")
 	}
+	return parseNumberToken(s, t, itemUnit, kind, thousands)
+}
+
+// parseNumberToken reads the number t of a token s of the given kind (Number, or
+// NotDetected and Above after "<" and ">") and the unit after it.
+func parseNumberToken(s, t, itemUnit string, kind ResultKind, thousands bool) (token, *qcity.Error) {
 	d, n, key := scanDecimal(t, thousands)
 	if key != "" {
 		return token{}, qcity.Errorf(qcity.EINVALID, key, "text", clip(s))

@@ -46,7 +46,7 @@ func NewDecimal(coef int64, scale int) Decimal {
 // Returns EINVALID with key limits.error.decimal, or limits.error.decimal_range for a
 // number with more than 1000 significant digits or an exponent beyond ±1000.
 func ParseDecimal(s string) (Decimal, error) {
-	t := strings.TrimSpace(fold(s))
+	t := trim(fold(s))
 	d, n, key := scanDecimal(t, true)
 	if key != "" {
 		return Decimal{}, qcity.Errorf(qcity.EINVALID, key, "text", clip(s))

@@ -39,7 +39,7 @@ func parseComparison(s string) (Comparison, *qcity.Error) {
 	case "rounded":
 		return Rounded, nil
 	}
-	switch strings.ToLower(strings.TrimSpace(fold(s))) {
+	switch strings.ToLower(trim(fold(s))) {
 	case "", "full", "全数值", "全数值比较", "全数值比较法", "exact":
 		return Full, nil
 	case "rounded", "round", "rounding", "修约", "修约值", "修约值比较", "修约值比较法":
@@ -115,7 +115,7 @@ func parseLabVerdict(s string) (Verdict, bool, *qcity.Error) {
 	if v, ok := labVerdicts[s]; ok {
 		return v, true, nil
 	}
-	t := strings.ToLower(strings.TrimSpace(fold(s)))
+	t := strings.ToLower(trim(fold(s)))
 	if isMissing(t) {
 		return Unjudged, false, nil
 	}

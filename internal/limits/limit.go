@@ -92,8 +92,8 @@ var (
 )
 
 func parseLimit(text, itemUnit string) (Limit, *qcity.Error) {
-	raw := strings.TrimSpace(text)
-	s := strings.TrimSpace(fold(raw))
+	raw := trim(text)
+	s := fold(raw)
 	if isMissing(s) {
 		return Limit{}, qcity.Errorf(qcity.EINVALID, KeyErrLimitMissing)
 	}
@@ -135,7 +135,7 @@ func parseLimit(text, itemUnit string) (Limit, *qcity.Error) {
 		if n == 0 {
 			return Limit{}, invalid()
 		}
-		u, err := limitUnit(strings.TrimSpace(t[n:]), itemUnit, raw)
+		u, err := limitUnit(trim(t[n:]), itemUnit, raw)
 		if err != nil {
 			return Limit{}, err
 		}
@@ -161,11 +161,11 @@ func parseBareLimit(s, raw string, l Limit) (Limit, *qcity.Error) {
 	if n == 0 {
 		return Limit{}, invalid()
 	}
-	rest := strings.TrimSpace(s[n:])
+	rest := trim(s[n:])
 	lowUnit := ""
 	if i := rangeSeparator(rest); i >= 0 {
 		if i > 0 {
-			if lowUnit, err = limitUnit(strings.TrimSpace(rest[:i]), itemUnit, raw); err != nil {
+			if lowUnit, err = limitUnit(trim(rest[:i]), itemUnit, raw); err != nil {
 				return Limit{}, err
 			}
 		}
@@ -178,7 +178,7 @@ func parseBareLimit(s, raw string, l Limit) (Limit, *qcity.Error) {
 		if m == 0 {
 			return Limit{}, invalid()
 		}
-		u, err := limitUnit(strings.TrimSpace(t[m:]), itemUnit, raw)
+		u, err := limitUnit(trim(t[m:]), itemUnit, raw)
 		if err != nil {
 			return Limit{}, err
 		}
@@ -251,7 +251,7 @@ func firstRune(s string) (rune, int) {
 // ndLimitRest reads what may follow "不得检出": nothing, a detection limit in
 // parentheses, a unit ("不得检出/25g").
 func ndLimitRest(l Limit, rest, raw string) (Limit, *qcity.Error) {
-	rest = strings.TrimSpace(rest)
+	rest = trim(rest)
 	if inner, after, ok := cutParens(rest); ok {
 		d, u, err := parseLODInner(inner, l.Unit, raw)
 		if err != nil {
@@ -264,7 +264,7 @@ func ndLimitRest(l Limit, rest, raw string) (Limit, *qcity.Error) {
 		if u != "" {
 			l.Unit = u
 		}
-		rest = strings.TrimSpace(after)
+		rest = trim(after)
 	}
 	if rest != "" {
 		u, err := limitUnit(rest, l.Unit, raw)
@@ -277,12 +277,12 @@ func ndLimitRest(l Limit, rest, raw string) (Limit, *qcity.Error) {
 }
 
 func qualitativeLimitRest(l Limit, rest, raw string) (Limit, *qcity.Error) {
-	rest = strings.TrimSpace(rest)
+	rest = trim(rest)
 	if inner, after, ok := cutParens(rest); ok {
-		if inner = strings.TrimSpace(inner); l.Negative && inner != "-" || !l.Negative && inner != "+" {
+		if inner = trim(inner); l.Negative && inner != "-" || !l.Negative && inner != "+" {
 			return Limit{}, qcity.Errorf(qcity.EINVALID, KeyErrLimitInvalid, "text", clip(raw))
 		}
-		rest = strings.TrimSpace(after)
+		rest = trim(after)
 	}
 	if rest != "" {
 		u, err := limitUnit(rest, l.Unit, raw)
@@ -314,12 +314,12 @@ func parseMicroPlan(s, raw string, l Limit) (Limit, *qcity.Error) {
 	var seen [4]bool // n, c, m, M
 	var mUnit, bigUnit string
 	for _, p := range parts {
-		p = strings.TrimSpace(p)
+		p = trim(p)
 		eq := strings.IndexAny(p, "=:")
 		if eq < 0 {
 			return Limit{}, invalid()
 		}
-		key, val := strings.TrimSpace(p[:eq]), strings.TrimSpace(p[eq+1:])
+		key, val := trim(p[:eq]), trim(p[eq+1:])
 		idx := -1
 		switch key {
 		case "n", "N":
@@ -358,7 +358,7 @@ func parseMicroPlan(s, raw string, l Limit) (Limit, *qcity.Error) {
 			if n == 0 {
 				return Limit{}, invalid()
 			}
-			u, err := unitOf(strings.TrimSpace(val[n:]), l.Unit, raw)
+			u, err := unitOf(trim(val[n:]), l.Unit, raw)
 			if err != nil {
 				if err.Key == KeyErrResultInvalid {
 					err = invalid()

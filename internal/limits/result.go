@@ -101,8 +101,8 @@ type token struct {
 }
 
 func parseResult(text, itemUnit string, list bool) (Result, *qcity.Error) {
-	raw := strings.TrimSpace(text)
-	s := strings.TrimSpace(fold(raw))
+	raw := trim(text)
+	s := fold(raw)
 	if isMissing(s) {
 		return Result{}, qcity.Errorf(qcity.EINVALID, KeyErrResultMissing)
 	}
@@ -203,7 +203,7 @@ func splitValues(s string, commas bool) []string {
 			return nil
 		}
 		for i := range parts {
-			parts[i] = strings.TrimSpace(parts[i])
+			parts[i] = trim(parts[i])
 		}
 		return parts
 	}
@@ -281,12 +281,12 @@ func parseNumberToken(s, t, itemUnit string, kind ResultKind, thousands bool) (t
 	if d.Sign() < 0 || kind != Number && t[0] == '-' {
 		return token{}, qcity.Errorf(qcity.EINVALID, KeyErrNegative, "text", clip(s))
 	}
-	rest := strings.TrimSpace(t[n:])
+	rest := trim(t[n:])
 	if kind == NotDetected {
 		// "<0.01(未检出)", "<0.01 mg/kg (ND)": the remark repeats what "<" said.
 		if i := strings.LastIndexByte(rest, '('); i >= 0 && strings.HasSuffix(rest, ")") {
 			if r, ok := cutAny(rest[i+1:len(rest)-1], notDetectedWords...); ok && r == "" {
-				rest = strings.TrimSpace(rest[:i])
+				rest = trim(rest[:i])
 			}
 		}
 	}
@@ -300,7 +300,7 @@ func parseNumberToken(s, t, itemUnit string, kind ResultKind, thousands bool) (t
 // parseNotDetectedRest reads what may follow "未检出"/"ND": nothing, a detection limit
 // in parentheses ("(<0.01)", "(0.01 mg/kg)", "(检出限 0.01)", "(LOD=0.01)"), a unit.
 func parseNotDetectedRest(s, rest, itemUnit string) (token, *qcity.Error) {
-	rest = strings.TrimSpace(rest)
+	rest = trim(rest)
 	tok := token{kind: NotDetected}
 	if inner, after, ok := cutParens(rest); ok {
 		d, u, err := parseLODInner(inner, itemUnit, s)
@@ -308,7 +308,7 @@ func parseNotDetectedRest(s, rest, itemUnit string) (token, *qcity.Error) {
 			return token{}, err
 		}
 		tok.v, tok.hasLOD, tok.unit = d, true, u
-		rest = strings.TrimSpace(after)
+		rest = trim(after)
 	}
 	if rest != "" {
 		u, err := unitOf(rest, itemUnit, s)
@@ -326,7 +326,7 @@ func parseNotDetectedRest(s, rest, itemUnit string) (token, *qcity.Error) {
 // parseLODInner reads a detection limit written in parentheses, without them:
 // "<0.01", "0.01 mg/kg", "检出限 0.01", "检出限：0.01", "LOD=0.01", "LOD 0.01".
 func parseLODInner(inner, itemUnit, s string) (Decimal, string, *qcity.Error) {
-	t := strings.TrimSpace(inner)
+	t := trim(inner)
 	for {
 		r, ok := cutAny(t, "检出限", "lod", "<", "≤", "=", ":", "为", "是", " ")
 		if !ok {
@@ -344,7 +344,7 @@ func parseLODInner(inner, itemUnit, s string) (Decimal, string, *qcity.Error) {
 	if d.Sign() < 0 {
 		return Decimal{}, "", qcity.Errorf(qcity.EINVALID, KeyErrNegative, "text", clip(s))
 	}
-	u, err := unitOf(strings.TrimSpace(t[n:]), itemUnit, s)
+	u, err := unitOf(trim(t[n:]), itemUnit, s)
 	if err != nil {
 		return Decimal{}, "", err
 	}
@@ -354,9 +354,9 @@ func parseLODInner(inner, itemUnit, s string) (Decimal, string, *qcity.Error) {
 // qualitativeRest reads what may follow "阳性", "阴性" or "检出": nothing, the sign
 // in parentheses ("阳性(+)", "阴性(-)", "阳性(阳性)"), or a unit ("检出/25g").
 func qualitativeRest(s, rest, itemUnit string, kind ResultKind, sign string) (token, *qcity.Error) {
-	rest = strings.TrimSpace(rest)
+	rest = trim(rest)
 	if inner, after, ok := cutParens(rest); ok {
-		inner = strings.TrimSpace(inner)
+		inner = trim(inner)
 		same := inner == sign && sign != ""
 		switch kind {
 		case Positive:
@@ -367,7 +367,7 @@ func qualitativeRest(s, rest, itemUnit string, kind ResultKind, sign string) (to
 		if !same {
 			return token{}, qcity.Errorf(qcity.EINVALID, KeyErrResultInvalid, "text", clip(s))
 		}
-		rest = strings.TrimSpace(after)
+		rest = trim(after)
 	}
 	u, err := unitOf(rest, itemUnit, s)
 	if err != nil {
@@ -384,7 +384,7 @@ func unitOf(rest, itemUnit, s string) (string, *qcity.Error) {
 		return "", nil
 	}
 	if inner, after, ok := cutParens(rest); ok && after == "" {
-		rest = strings.TrimSpace(inner)
+		rest = trim(inner)
 	}
 	if u := lookupUnit(rest); u != nil {
 		return u.name, nil

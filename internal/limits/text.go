@@ -2,6 +2,7 @@ package limits
 
 import (
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -132,4 +133,45 @@ func isMissing(s string) bool {
 		return true
 	}
 	return false
+}
+
+// trim removes leading and trailing white space, Unicode spaces (U+3000, U+00A0)
+// included. Unlike strings.TrimSpace it stays on a fast path for text that starts or
+// ends with a Chinese character.
+func trim(s string) string {
+	for len(s) > 0 {
+		c := s[0]
+		if c < utf8.RuneSelf {
+			if !isASCIISpace(c) {
+				break
+			}
+			s = s[1:]
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s)
+		if !unicode.IsSpace(r) {
+			break
+		}
+		s = s[size:]
+	}
+	for len(s) > 0 {
+		c := s[len(s)-1]
+		if c < utf8.RuneSelf {
+			if !isASCIISpace(c) {
+				break
+			}
+			s = s[:len(s)-1]
+			continue
+		}
+		r, size := utf8.DecodeLastRuneInString(s)
+		if !unicode.IsSpace(r) {
+			break
+		}
+		s = s[:len(s)-size]
+	}
+	return s
+}
+
+func isASCIISpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'
 }

@@ -135,7 +135,7 @@ func NormalizeUnit(s string) string {
 	if u, ok := unitIndex[s]; ok {
 		return u.name
 	}
-	t := strings.TrimSpace(fold(s))
+	t := trim(fold(s))
 	if u := lookupUnit(t); u != nil {
 		return u.name
 	}

@@ -151,24 +151,76 @@ func (s *Service) ImportSamples(ctx context.Context, r io.Reader, filename strin
 		return ImportSummary{}, qcity.Errorf(qcity.EINVALID, "sheet.no_rows")
 	}
 
+	var inputs []SampleInput
+	var rowsOf [][]int
+	for _, no := range order {
+		inputs = append(inputs, groups[no].in)
+		rowsOf = append(rowsOf, groups[no].rows)
+	}
+	return s.bulk(ctx, inputs, rowsOf, opt, filename, hex.EncodeToString(h.Sum(nil)), errs, nErrs)
+}
+
+// BulkCreate records many samples with their results in one transaction, as an import
+// does, for trusted bulk sources such as the demo city: every sample is validated and
+// judged; any error rejects all (EINVALID, Row = the sample's 1-based position).
+func (s *Service) BulkCreate(ctx context.Context, inputs []SampleInput, opt ImportOptions) (ImportSummary, error) {
+	if err := canRecord(qcity.ActorFrom(ctx)); err != nil {
+		return ImportSummary{}, err
+	}
+	rowsOf := make([][]int, len(inputs))
+	for i := range inputs {
+		rows := make([]int, max(1, len(inputs[i].Items)))
+		for k := range rows {
+			rows[k] = i + 1
+		}
+		rowsOf[i] = rows
+	}
+	return s.bulk(ctx, inputs, rowsOf, opt, "bulk", "", nil, 0)
+}
+
+// bulk validates, judges and stores samples; rowsOf gives each sample's rows (its first
+// row for sample-level errors, one per item for item errors).
+func (s *Service) bulk(ctx context.Context, inputs []SampleInput, rowsOf [][]int, opt ImportOptions, filename, sha string,
+	errs []qcity.FieldError, nErrs int) (ImportSummary, error) {
+	a := qcity.ActorFrom(ctx)
+	progress := opt.Progress
+	if progress == nil {
+		progress = func(string, int, int) {}
+	}
+	addErr := func(fe qcity.FieldError) {
+		nErrs++
+		if len(errs) < maxImportErrors {
+			errs = append(errs, fe)
+		}
+	}
+	order := make([]string, len(inputs))
+	rowOf := map[string]int{}
+	for i, in := range inputs {
+		order[i] = strings.TrimSpace(in.SampleNo)
+		if first, dup := rowOf[order[i]]; dup && len(rowsOf[i]) > 0 {
+			addErr(qcity.FieldError{Row: rowsOf[i][0], Field: "sample_no", Key: "sampling.sample_no_repeated", Args: map[string]any{"sample_no": order[i], "first": first}})
+		} else if len(rowsOf[i]) > 0 {
+			rowOf[order[i]] = rowsOf[i][0]
+		}
+	}
 	// Validate and judge every sample.
 	today := s.today()
 	lb := &labs{s: s}
 	all := make([]checked, 0, len(order))
-	sum := ImportSummary{DryRun: opt.DryRun, SHA256: hex.EncodeToString(h.Sum(nil))}
-	for i, no := range order {
-		g := groups[no]
-		c, ferrs, err := s.check(ctx, g.in, lb, today)
+	sum := ImportSummary{DryRun: opt.DryRun, SHA256: sha}
+	for i, in := range inputs {
+		rows := rowsOf[i]
+		c, ferrs, err := s.check(ctx, in, lb, today)
 		if err != nil {
 			return ImportSummary{}, err
 		}
 		for _, fe := range ferrs {
-			fe.Row = g.rows[0]
+			fe.Row = rows[0]
 			if strings.HasPrefix(fe.Field, "items[") {
 				// items[i].field → the item's own row and column
 				idx, rest, _ := strings.Cut(strings.TrimPrefix(fe.Field, "items["), "].")
-				if k, err := strconv.Atoi(idx); err == nil && k < len(g.rows) {
-					fe.Row, fe.Field = g.rows[k], rest
+				if k, err := strconv.Atoi(idx); err == nil && k < len(rows) {
+					fe.Row, fe.Field = rows[k], rest
 				}
 			}
 			addErr(fe)
@@ -195,7 +247,7 @@ func (s *Service) ImportSamples(ctx context.Context, r io.Reader, filename strin
 	}
 	for _, no := range order {
 		if taken[no] {
-			addErr(qcity.FieldError{Row: groups[no].rows[0], Field: "sample_no", Key: "sampling.sample_no_taken", Args: map[string]any{"sample_no": no}})
+			addErr(qcity.FieldError{Row: rowOf[no], Field: "sample_no", Key: "sampling.sample_no_taken", Args: map[string]any{"sample_no": no}})
 		}
 	}
 	progress("check", len(order), len(order))
@@ -226,7 +278,7 @@ func (s *Service) ImportSamples(ctx context.Context, r io.Reader, filename strin
 					bad := ps[f.Row-1].USCC
 					for _, c := range all {
 						if c.producer.USCC == bad || c.seller.USCC == bad {
-							f.Row = groups[c.SampleNo].rows[0]
+							f.Row = rowOf[c.SampleNo]
 							f.Field = map[bool]string{true: "producer_name", false: "seller_name"}[c.producer.USCC == bad]
 							break
 						}
@@ -243,7 +295,7 @@ func (s *Service) ImportSamples(ctx context.Context, r io.Reader, filename strin
 		if err := bulkInsert(ctx, tx, all, now, a, progress); err != nil {
 			return err
 		}
-		return audit.Write(ctx, tx, now, audit.Record{Action: audit.ActionImport, ObjectType: "sample", ObjectID: sum.SHA256[:16],
+		return audit.Write(ctx, tx, now, audit.Record{Action: audit.ActionImport, ObjectType: "sample", ObjectID: sum.SHA256[:min(16, len(sum.SHA256))],
 			Region: a.Region, Summary: filename, After: map[string]any{"file": filename, "sha256": sum.SHA256,
 				"samples": sum.Samples, "items": sum.Items, "failed": sum.Failed}})
 	})

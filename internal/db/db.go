@@ -83,7 +83,9 @@ func openSQLite(path string) (*DB, error) {
 	// busy_timeout must come first so the other pragmas wait for a lock too.
 	base := "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)" +
 		"&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)"
-	w, err := sql.Open("sqlite", base+"&_txlock=immediate")
+	// The writer gets a 64 MiB page cache so a large import transaction does not spill
+	// pages to the WAL file before it commits.
+	w, err := sql.Open("sqlite", base+"&_pragma=cache_size(-65536)&_txlock=immediate")
 	if err != nil {
 		return nil, err
 	}

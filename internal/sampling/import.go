@@ -1,6 +1,7 @@
 package sampling
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"database/sql"
@@ -8,9 +9,14 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"runtime"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"qcity"
 	"qcity/internal/audit"
@@ -203,17 +209,54 @@ func (s *Service) bulk(ctx context.Context, inputs []SampleInput, rowsOf [][]int
 			rowOf[order[i]] = rowsOf[i][0]
 		}
 	}
-	// Validate and judge every sample.
+	// Validate and judge every sample, on every core: judging is pure, and each worker
+	// has its own lab cache.
 	today := s.today()
-	lb := &labs{s: s}
+	type result struct {
+		c    checked
+		errs []qcity.FieldError
+	}
+	results := make([]result, len(inputs))
+	workers := max(1, min(runtime.GOMAXPROCS(0), len(inputs)/2000+1))
+	var wg sync.WaitGroup
+	var firstErr error
+	var errMu sync.Mutex
+	var done atomic.Int64
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			lb := &labs{s: s}
+			for i := w; i < len(inputs); i += workers {
+				c, ferrs, err := s.check(ctx, inputs[i], lb, today)
+				if err != nil {
+					errMu.Lock()
+					firstErr = cmp.Or(firstErr, err)
+					errMu.Unlock()
+					return
+				}
+				if len(ferrs) == 0 {
+					s.finish(&c, today)
+					for k := range c.items {
+						c.items[k].reasonArgsJ = argsJSON(c.items[k].ReasonArgs)
+					}
+				}
+				results[i] = result{c, ferrs}
+				if n := done.Add(1); n%5000 == 0 {
+					progress("check", int(n), len(inputs))
+				}
+			}
+		}(w)
+	}
+	wg.Wait()
+	if firstErr != nil {
+		return ImportSummary{}, firstErr
+	}
 	all := make([]checked, 0, len(order))
 	sum := ImportSummary{DryRun: opt.DryRun, SHA256: sha}
-	for i, in := range inputs {
+	for i := range results {
 		rows := rowsOf[i]
-		c, ferrs, err := s.check(ctx, in, lb, today)
-		if err != nil {
-			return ImportSummary{}, err
-		}
+		c, ferrs := results[i].c, results[i].errs
 		for _, fe := range ferrs {
 			fe.Row = rows[0]
 			if strings.HasPrefix(fe.Field, "items[") {
@@ -226,7 +269,6 @@ func (s *Service) bulk(ctx context.Context, inputs []SampleInput, rowsOf [][]int
 			addErr(fe)
 		}
 		if len(ferrs) == 0 {
-			s.finish(&c, today)
 			all = append(all, c)
 			sum.Items += len(c.items)
 			if c.Verdict == VerdictFail {
@@ -236,10 +278,8 @@ func (s *Service) bulk(ctx context.Context, inputs []SampleInput, rowsOf [][]int
 				sum.Review++
 			}
 		}
-		if (i+1)%5000 == 0 {
-			progress("check", i+1, len(order))
-		}
 	}
+	results = nil
 	// Sample numbers already recorded are row errors too.
 	taken, err := existingSampleNos(ctx, s.DB, order)
 	if err != nil {
@@ -494,4 +534,52 @@ func (c *stmtCache) close() {
 	for _, st := range c.m {
 		st.Close()
 	}
+}
+
+// argsJSON writes a reason's arguments as JSON: the common case (strings and whole
+// numbers) by hand, which an import of a million items notices; anything else through
+// encoding/json.
+func argsJSON(args map[string]any) string {
+	if len(args) == 0 {
+		return "{}"
+	}
+	keys := make([]string, 0, len(args))
+	for k := range args {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	b := make([]byte, 0, 64)
+	b = append(b, '{')
+	for i, k := range keys {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendQuote(b, k)
+		b = append(b, ':')
+		switch v := args[k].(type) {
+		case string:
+			if !utf8.ValidString(v) || strings.ContainsAny(v, "\"<>&\u2028\u2029") || hasControl(v) {
+				return marshalJSON(args)
+			}
+			b = append(b, '"')
+			b = append(b, v...)
+			b = append(b, '"')
+		case int:
+			b = strconv.AppendInt(b, int64(v), 10)
+		case int64:
+			b = strconv.AppendInt(b, v, 10)
+		default:
+			return marshalJSON(args)
+		}
+	}
+	return string(append(b, '}'))
+}
+
+func hasControl(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] == 0x7f {
+			return true
+		}
+	}
+	return false
 }

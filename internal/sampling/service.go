@@ -71,6 +71,15 @@ var levelLabels = map[string]Level{"国家级": LevelNational, "国抽": LevelNa
 	"市级": LevelCity, "市抽": LevelCity, "县级": LevelCounty, "县抽": LevelCounty, "区县级": LevelCounty}
 
 func textField(errs *[]qcity.FieldError, field, v string, required bool, max int) string {
+	return checkText(errs, field, v, required, max, false)
+}
+
+// measureField is textField for results and limits, which may hold < and > ("<0.005").
+func measureField(errs *[]qcity.FieldError, field, v string, required bool, max int) string {
+	return checkText(errs, field, v, required, max, true)
+}
+
+func checkText(errs *[]qcity.FieldError, field, v string, required bool, max int, angles bool) string {
 	v = strings.Join(strings.Fields(v), " ")
 	n := utf8.RuneCountInString(v)
 	switch {
@@ -80,7 +89,7 @@ func textField(errs *[]qcity.FieldError, field, v string, required bool, max int
 		*errs = append(*errs, qcity.Field(field, "registry.text_length", "max", max))
 	default:
 		for i, r := range v {
-			if r < ' ' || r == '<' || r == '>' || r == utf8.RuneError {
+			if r < ' ' || (!angles && (r == '<' || r == '>')) || r == utf8.RuneError {
 				*errs = append(*errs, qcity.Field(field, "registry.text_char", "char", strconv.QuoteRune(r), "pos", utf8.RuneCountInString(v[:i])+1))
 				break
 			}
@@ -273,9 +282,9 @@ func (s *Service) judgeItems(ctx context.Context, in []ItemInput, category strin
 		var ierrs []qcity.FieldError
 		item := Item{Round: round, Seq: i + 1}
 		item.Item = textField(&ierrs, f("item"), it.Item, true, 100)
-		item.Result = textField(&ierrs, f("result"), it.Result, true, 200)
+		item.Result = measureField(&ierrs, f("result"), it.Result, true, 200)
 		item.Unit = textField(&ierrs, f("unit"), it.Unit, false, 30)
-		item.Limit = textField(&ierrs, f("limit"), it.Limit, false, 200)
+		item.Limit = measureField(&ierrs, f("limit"), it.Limit, false, 200)
 		item.Standard = textField(&ierrs, f("standard"), it.Standard, false, 200)
 		item.LabVerdict = strings.TrimSpace(it.LabVerdict)
 		item.Comparison = strings.TrimSpace(it.Comparison)

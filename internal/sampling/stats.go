@@ -18,12 +18,103 @@ import (
 // (items of the first test). Counts are integers; rates are divided only for display.
 // It is rebuilt from the database at start-up and periodically, and adjusted by this
 // instance's own writes in between.
+//
+// Batch cells are kept in several projections (totals, by level, by district, by
+// category, by month, by stage, by lab, and the full combination), each partitioned by
+// kind and year; a query reads the smallest projection that holds the dimensions it
+// filters and groups on, so even an all-years question over millions of samples reads
+// a few thousand cells.
 type Cube struct {
 	mu      sync.RWMutex
+	buckets map[bucketKey]*bucket // cells partitioned by projection, kind and year
+}
+
+// dim is a dimension of the batch cells besides kind and year.
+type dim uint8
+
+const (
+	dimLevel dim = 1 << iota
+	dimMonth
+	dimRegion
+	dimCat1
+	dimStage
+	dimLab
+	dimAll = dimLevel | dimMonth | dimRegion | dimCat1 | dimStage | dimLab
+)
+
+// projections are ordered from the smallest; the last holds every dimension.
+var projections = []dim{0, dimLevel, dimLevel | dimRegion, dimLevel | dimCat1, dimLevel | dimMonth,
+	dimLevel | dimStage, dimLevel | dimLab, dimLevel | dimMonth | dimRegion | dimCat1, dimAll}
+
+// project keeps the dimensions of p in k and zeroes the others.
+func project(k cubeKey, p dim) cubeKey {
+	out := cubeKey{Kind: k.Kind, Year: k.Year}
+	if p&dimLevel != 0 {
+		out.Level = k.Level
+	}
+	if p&dimMonth != 0 {
+		out.Month = k.Month
+	}
+	if p&dimRegion != 0 {
+		out.Region = k.Region
+	}
+	if p&dimCat1 != 0 {
+		out.Cat1 = k.Cat1
+	}
+	if p&dimStage != 0 {
+		out.Stage = k.Stage
+	}
+	if p&dimLab != 0 {
+		out.Lab = k.Lab
+	}
+	return out
+}
+
+// needs returns the dimensions a query filters or groups on.
+func needs(f StatsFilter) dim {
+	var d dim
+	if f.Level != "" || f.Group == GroupLevel {
+		d |= dimLevel
+	}
+	if f.Month != 0 || f.Quarter != 0 || f.Group == GroupMonth || f.Group == GroupQuarter {
+		d |= dimMonth
+	}
+	if f.Region != "" || f.Group == GroupRegion {
+		d |= dimRegion
+	}
+	if f.Category1 != "" || f.Group == GroupCategory {
+		d |= dimCat1
+	}
+	if f.Stage != "" || f.Group == GroupStage {
+		d |= dimStage
+	}
+	if f.Lab != 0 || f.Group == GroupLab {
+		d |= dimLab
+	}
+	return d
+}
+
+type bucketKey struct {
+	Proj dim
+	Kind Kind
+	Year int
+}
+
+type bucket struct {
 	cells   []cell
 	index   map[cubeKey]int
 	items   []itemCell
 	itemIdx map[itemKey]int
+}
+
+func (c *Cube) bucket(p dim, k Kind, year int) *bucket {
+	bk := bucketKey{p, k, year}
+	b := c.buckets[bk]
+	if b == nil {
+		b = &bucket{index: map[cubeKey]int{}, itemIdx: map[itemKey]int{}}
+		c.buckets[bk] = b
+	}
+	return b
 }
 
 type cubeKey struct {
@@ -59,7 +150,7 @@ type itemCell struct {
 
 // NewCube returns an empty cube.
 func NewCube() *Cube {
-	return &Cube{index: map[cubeKey]int{}, itemIdx: map[itemKey]int{}}
+	return &Cube{buckets: map[bucketKey]*bucket{}}
 }
 
 func keyOf(s *Sample) cubeKey {
@@ -71,19 +162,26 @@ func (k cubeKey) item(name string) itemKey {
 	return itemKey{Kind: k.Kind, Level: k.Level, Year: k.Year, Month: k.Month, Region: k.Region, Cat1: k.Cat1, Item: name}
 }
 
-func (c *Cube) addLocked(k cubeKey, verdict string, n int64) {
+func (c *Cube) addLocked(full cubeKey, verdict string, n int64) {
 	if verdict != VerdictPass && verdict != VerdictFail {
 		return
 	}
-	i, ok := c.index[k]
-	if !ok {
-		i = len(c.cells)
-		c.cells = append(c.cells, cell{key: k})
-		c.index[k] = i
+	for _, p := range projections {
+		c.addCell(p, project(full, p), verdict, n)
 	}
-	c.cells[i].judged += n
+}
+
+func (c *Cube) addCell(p dim, k cubeKey, verdict string, n int64) {
+	b := c.bucket(p, k.Kind, k.Year)
+	i, ok := b.index[k]
+	if !ok {
+		i = len(b.cells)
+		b.cells = append(b.cells, cell{key: k})
+		b.index[k] = i
+	}
+	b.cells[i].judged += n
 	if verdict == VerdictPass {
-		c.cells[i].passed += n
+		b.cells[i].passed += n
 	}
 }
 
@@ -91,15 +189,16 @@ func (c *Cube) addItemLocked(k itemKey, verdict string, n int64) {
 	if verdict != VerdictPass && verdict != VerdictFail {
 		return
 	}
-	i, ok := c.itemIdx[k]
+	b := c.bucket(dimAll, k.Kind, k.Year)
+	i, ok := b.itemIdx[k]
 	if !ok {
-		i = len(c.items)
-		c.items = append(c.items, itemCell{key: k})
-		c.itemIdx[k] = i
+		i = len(b.items)
+		b.items = append(b.items, itemCell{key: k})
+		b.itemIdx[k] = i
 	}
-	c.items[i].judged += n
+	b.items[i].judged += n
 	if verdict == VerdictPass {
-		c.items[i].passed += n
+		b.items[i].passed += n
 	}
 }
 
@@ -177,7 +276,7 @@ func (c *Cube) Rebuild(ctx context.Context, d *db.DB) error {
 		return qcity.Internal(err)
 	}
 	c.mu.Lock()
-	c.cells, c.index, c.items, c.itemIdx = fresh.cells, fresh.index, fresh.items, fresh.itemIdx
+	c.buckets = fresh.buckets
 	c.mu.Unlock()
 	return nil
 }
@@ -265,23 +364,40 @@ func (c *Cube) Query(f StatsFilter) ([]StatsRow, Count) {
 		total.Judged += judged
 		total.Passed += passed
 	}
-	if f.Group == GroupItem {
-		for i := range c.items {
-			it := &c.items[i]
-			k := cubeKey{Kind: it.key.Kind, Level: it.key.Level, Year: it.key.Year, Month: it.key.Month, Region: it.key.Region, Cat1: it.key.Cat1}
-			if f.Stage != "" || f.Lab != 0 || !c.matches(k, StatsFilter{Kind: f.Kind, Year: f.Year, Month: f.Month, Quarter: f.Quarter,
-				Level: f.Level, Region: f.Region, Category1: f.Category1}) {
-				continue
+	proj := dimAll
+	if f.Group != GroupItem {
+		need := needs(f)
+		for _, p := range projections {
+			if p&need == need {
+				proj = p
+				break
 			}
-			add(it.key.Item, it.judged, it.passed)
 		}
-	} else {
-		for i := range c.cells {
-			cl := &c.cells[i]
-			if !c.matches(cl.key, f) {
-				continue
+	}
+	for bk, b := range c.buckets {
+		if bk.Proj != proj || (f.Kind != "" && bk.Kind != f.Kind) || (f.Year != 0 && bk.Year != f.Year) {
+			continue
+		}
+		if f.Group == GroupItem {
+			if f.Stage != "" || f.Lab != 0 {
+				continue // item cells do not record stage or lab
 			}
-			add(groupKey(cl.key, f.Group), cl.judged, cl.passed)
+			sf := StatsFilter{Kind: f.Kind, Year: f.Year, Month: f.Month, Quarter: f.Quarter, Level: f.Level,
+				Region: f.Region, Category1: f.Category1}
+			for i := range b.items {
+				it := &b.items[i]
+				k := cubeKey{Kind: it.key.Kind, Level: it.key.Level, Year: it.key.Year, Month: it.key.Month, Region: it.key.Region, Cat1: it.key.Cat1}
+				if c.matches(k, sf) {
+					add(it.key.Item, it.judged, it.passed)
+				}
+			}
+			continue
+		}
+		for i := range b.cells {
+			cl := &b.cells[i]
+			if c.matches(cl.key, f) {
+				add(groupKey(cl.key, f.Group), cl.judged, cl.passed)
+			}
 		}
 	}
 	rows := make([]StatsRow, 0, len(groups))

@@ -156,7 +156,6 @@ CREATE TABLE samples (
     updated_at          TIMESTAMPTZ NOT NULL,
     version             INTEGER NOT NULL DEFAULT 1
 );
-CREATE INDEX samples_stats ON samples (kind, year, verdict);
 CREATE INDEX samples_region ON samples (region_code, sampled_on);
 CREATE INDEX samples_due ON samples (due_on);
 CREATE INDEX samples_producer ON samples (producer_id);

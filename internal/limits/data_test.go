@@ -74,7 +74,7 @@ func TestLimitFilesParse(t *testing.T) {
 				continue
 			}
 			want, ok := kinds[r["limit_kind"]]
-			if !ok || l.Kind != want {
+			if !ok || l.Kind != want || l.Kind.String() != r["limit_kind"] {
 				t.Errorf("%s row %d: %q is kind %d, file says %s", name, i+2, r["limit"], l.Kind, r["limit_kind"])
 			}
 			if l.Kind != Max && l.Kind != MaxExclusive {

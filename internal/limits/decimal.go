@@ -29,7 +29,7 @@ type Decimal struct {
 // comparison allocate without end. Lab values lie far inside them.
 const (
 	maxScale  = 1000 // |scale| of a parsed decimal
-	maxDigits = 1000 // significant digits of a parsed decimal
+	maxDigits = 1000 // digits of a parsed decimal in plain notation, from the first non-zero one
 )
 
 // NewDecimal returns coef × 10^-scale.
@@ -44,7 +44,8 @@ func NewDecimal(coef int64, scale int) Decimal {
 // number: units belong to ParseResult and ParseLimit.
 //
 // Returns EINVALID with key limits.error.decimal, or limits.error.decimal_range for a
-// number with more than 1000 significant digits or an exponent beyond ±1000.
+// number of more than 1000 digits (written out, from the first non-zero digit) or with
+// more than 1000 decimal places.
 func ParseDecimal(s string) (Decimal, error) {
 	t := trim(fold(s))
 	d, n, key := scanDecimal(t, true)
@@ -134,11 +135,10 @@ func scanDecimal(s string, thousands bool) (d Decimal, n int, key string) {
 			exp, i = e, i+m
 		}
 	}
-	if sig > maxDigits {
-		return Decimal{}, i, KeyErrDecimalRange
-	}
+	// The bounds hold for the number written out in plain notation too, so that
+	// whatever parses also reads back from its String.
 	scale := fracDigits - exp
-	if scale > maxScale || scale < -maxScale {
+	if scale > maxScale || scale < -maxScale || sig+max(0, -scale) > maxDigits {
 		return Decimal{}, i, KeyErrDecimalRange
 	}
 	if overflow || c > math.MaxInt64 {

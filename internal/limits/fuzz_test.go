@@ -85,7 +85,12 @@ func FuzzParseLimit(f *testing.F) {
 		if l.Kind < Max || l.Kind > MicroPlan {
 			t.Fatalf("%q: kind %d", text, l.Kind)
 		}
-		// The canonical form reads back to itself.
+		// The canonical form reads back to itself. An item unit qcity does not know
+		// is free text ("(0" is one) and can make String ambiguous, so the check
+		// covers known units.
+		if l.Unit != "" && lookupUnit(l.Unit) == nil {
+			return
+		}
 		s := l.String()
 		l2, err := ParseLimit(s, l.Unit)
 		if err != nil {

@@ -234,11 +234,11 @@ func fail(key string, args map[string]any) (Judgement, *qcity.Error) {
 }
 
 // displayUnit is the unit a reason names: the limit's, else the result's.
-func displayUnit(res *Result, lim *Limit) string {
+func displayUnit(res *Result, lim *Limit) any {
 	if lim.Unit != "" {
-		return lim.Unit
+		return unitArg(lim.Unit)
 	}
-	return res.Unit
+	return unitArg(res.Unit)
 }
 
 // tri is the outcome of a check on a span of possible values.
@@ -349,11 +349,11 @@ func textOf(d Decimal, text string) string {
 	return string(b)
 }
 
-// conditionOf returns lim.condition(), reusing lim.Text when it is already canonical.
+// conditionOf returns lim.condition(), reusing lim.Text when it starts with it.
 func conditionOf(lim *Limit) string {
 	var buf [48]byte
-	if b := lim.appendCondition(buf[:0]); lim.Text == string(b) {
-		return lim.Text
+	if b := lim.appendCondition(buf[:0]); len(lim.Text) >= len(b) && lim.Text[:len(b)] == string(b) {
+		return lim.Text[:len(b)] // "≤0.2" of "≤0.2mg/kg"
 	}
 	return lim.condition()
 }
@@ -467,10 +467,10 @@ func judgeNumeric(res *Result, lim *Limit, cmp Comparison) (Judgement, *qcity.Er
 		}
 		return pass(KeyWithin, map[string]any{"value": value, "limit": cond, "unit": unit})
 	case broken:
-		switch b {
-		case Below, Absent:
+		switch {
+		case (b == Below || b == Absent) && (at.kind == Min || at.kind == MinExclusive):
 			return fail(KeyNotDetectedBelowMin, map[string]any{"limit": at.bound.String(), "unit": unit})
-		case Present:
+		case b == Present:
 			return fail(KeyDetected, nil)
 		}
 		keys := failKeys[at.kind]
@@ -525,10 +525,9 @@ func judgeNotDetected(res *Result, lim *Limit) (Judgement, *qcity.Error) {
 		if b == Exact && res.Value.IsZero() {
 			return pass(KeyNotDetected, nil)
 		}
-		// Without a detection limit, the value is shown as the lab wrote it.
-		unit = res.Unit
-		if unit == "" {
-			unit = lim.Unit
+		// Without a detection limit, the value is shown in the lab's unit.
+		if res.Unit != "" {
+			unit = unitArg(res.Unit)
 		}
 		key := KeyDetectedMustNot
 		if lim.Prohibited {
@@ -540,9 +539,9 @@ func judgeNotDetected(res *Result, lim *Limit) (Judgement, *qcity.Error) {
 			return pass(KeyNotDetected, nil)
 		}
 		if !lim.HasLOD {
-			u := res.Unit
-			if u == "" {
-				u = lim.Unit
+			u := unit
+			if res.Unit != "" {
+				u = unitArg(res.Unit)
 			}
 			return pass(KeyNotDetectedLOD, map[string]any{"lod": res.LOD.String(), "unit": u})
 		}
@@ -700,24 +699,25 @@ func JudgeItem(resultText, unit, limitText, comparison, labVerdict string) (Item
 		return it, fieldError("lab_verdict", err)
 	}
 	it.LabVerdict, it.HasLabVerdict = lv, ok
-	lim, err := parseLimit(limitText, u)
-	if err != nil {
-		it.Microbiological = isMicrobialUnit(u)
+	microUnit := isMicrobialUnit(u)
+	if err := parseLimit(limitText, u, &it.Limit); err != nil {
+		it.Limit = Limit{}
+		it.Microbiological = microUnit
 		return it, fieldError("limit", err)
 	}
-	it.Limit = lim
-	it.Microbiological = lim.Kind == MicroPlan || isMicrobialUnit(lim.Unit)
-	res, err := parseResult(resultText, u, lim.Kind == MicroPlan)
-	if err != nil {
+	lim := &it.Limit
+	it.Microbiological = lim.Kind == MicroPlan || microUnit && lim.Unit == u || lim.Unit != u && isMicrobialUnit(lim.Unit)
+	if err := parseResult(resultText, u, lim.Kind == MicroPlan, &it.Result); err != nil {
+		it.Result = Result{}
 		return it, fieldError("result", err)
 	}
-	it.Result = res
-	it.Microbiological = it.Microbiological || isMicrobialUnit(res.Unit)
+	res := &it.Result
+	it.Microbiological = it.Microbiological || res.Unit != u && isMicrobialUnit(res.Unit)
 	cmp, err := parseComparison(comparison)
 	if err != nil {
 		return it, fieldError("comparison", err)
 	}
-	j, err := judge(&it.Result, &it.Limit, cmp)
+	j, err := judge(res, lim, cmp)
 	if err != nil {
 		return it, fieldError("result", err)
 	}

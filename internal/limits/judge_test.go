@@ -117,6 +117,9 @@ var judgeCases = []judgeCase{
 	{"above bound undecided", ">100", "MPN/g", "≤1000", "", Unjudged, KeyErrResultBound, "value=>100"},
 	{"above bound passes min", ">5", "g/100g", "≥3.0", "", Pass, KeyWithin, "value=>5"},
 	{"qualitative vs numeric", "阴性", "mg/kg", "≤0.2", "", Unjudged, KeyErrNotNumeric, ""},
+	{"ND against <0", "未检出", "mg/kg", "<0", "", Fail, KeyNotBelowMax, "value=0 limit=0"},
+	{"detected against ≤0", "检出", "mg/kg", "≤0", "", Fail, KeyDetected, ""},
+	{"detected against ≥0", "检出", "mg/kg", "≥0", "", Pass, KeyDetectedWithin, "limit=≥0"},
 
 	// 不得检出 / 不得使用.
 	{"ND limit: 未检出", "未检出", "μg/kg", "不得检出", "", Pass, KeyNotDetected, ""},

@@ -3,6 +3,7 @@ package limits
 import (
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"qcity"
 )
@@ -22,6 +23,18 @@ const (
 	Qualitative // 阴性 (Negative) or 阳性 expected
 	MicroPlan   // n, c, m, M (GB 4789.1 / GB 29921 sampling plan)
 )
+
+var limitKindNames = [...]string{Max: "max", MaxExclusive: "max_exclusive", Min: "min", MinExclusive: "min_exclusive", Range: "range", NotDetectedLimit: "not_detected", Qualitative: "qualitative", MicroPlan: "micro_plan"}
+
+// String returns the kind as the API and the limit files name it: "max",
+// "max_exclusive", "min", "min_exclusive", "range", "not_detected", "qualitative",
+// "micro_plan"; "" for the zero kind.
+func (k LimitKind) String() string {
+	if int(k) < len(limitKindNames) {
+		return limitKindNames[k]
+	}
+	return ""
+}
 
 // Limit is a limit as a standard or a plan states it, parsed. Unit is the unit of every
 // value of the limit, normalized: the unit written in the limit when there is one,
@@ -68,22 +81,69 @@ type Limit struct {
 // limits.error.micro_m_above_M, limits.error.decimal_range, limits.error.unit_unknown
 // or limits.error.unit_mismatch.
 func ParseLimit(text, unit string) (Limit, error) {
-	l, err := parseLimit(text, NormalizeUnit(unit))
-	if err != nil {
+	var l Limit
+	if err := parseLimit(text, NormalizeUnit(unit), &l); err != nil {
 		return Limit{}, err
 	}
 	return l, nil
 }
 
-// Comparator words, longest first within each kind.
-var comparators = []struct {
-	word string
-	kind LimitKind
-}{
-	{"<=", Max}, {"=<", Max}, {"≤", Max}, {"不大于", Max}, {"不高于", Max}, {"不超过", Max},
-	{">=", Min}, {"=>", Min}, {"≥", Min}, {"不小于", Min}, {"不低于", Min},
-	{"<", MaxExclusive}, {"小于", MaxExclusive}, {"低于", MaxExclusive},
-	{">", MinExclusive}, {"大于", MinExclusive}, {"高于", MinExclusive},
+// cutComparator removes a comparison sign or word from the start of s and returns the
+// kind of limit it makes: "≤", "<=", "=<", "不大于", "不高于", "不超过" (Max); "<",
+// "小于", "低于" (MaxExclusive); "≥", ">=", "=>", "不小于", "不低于" (Min); ">", "大于",
+// "高于" (MinExclusive). ≦, ≯ and full-width forms arrive folded.
+func cutComparator(s string) (LimitKind, string, bool) {
+	switch s[0] {
+	case '<':
+		if strings.HasPrefix(s, "<=") {
+			return Max, s[2:], true
+		}
+		return MaxExclusive, s[1:], true
+	case '>':
+		if strings.HasPrefix(s, ">=") {
+			return Min, s[2:], true
+		}
+		return MinExclusive, s[1:], true
+	case '=':
+		if strings.HasPrefix(s, "=<") {
+			return Max, s[2:], true
+		}
+		if strings.HasPrefix(s, "=>") {
+			return Min, s[2:], true
+		}
+		return 0, s, false
+	}
+	if s[0] < utf8.RuneSelf {
+		return 0, s, false
+	}
+	r, size := utf8.DecodeRuneInString(s)
+	rest := s[size:]
+	switch r {
+	case '≤':
+		return Max, rest, true
+	case '≥':
+		return Min, rest, true
+	case '不':
+		for _, w := range [...]string{"大于", "高于", "超过"} {
+			if strings.HasPrefix(rest, w) {
+				return Max, rest[len(w):], true
+			}
+		}
+		for _, w := range [...]string{"小于", "低于"} {
+			if strings.HasPrefix(rest, w) {
+				return Min, rest[len(w):], true
+			}
+		}
+	case '小', '低':
+		if strings.HasPrefix(rest, "于") {
+			return MaxExclusive, rest[len("于"):], true
+		}
+	case '大', '高':
+		if strings.HasPrefix(rest, "于") {
+			return MinExclusive, rest[len("于"):], true
+		}
+	}
+	return 0, s, false
 }
 
 var (
@@ -91,14 +151,14 @@ var (
 	prohibitedLimitWords = []string{"不得使用", "不得添加"}
 )
 
-func parseLimit(text, itemUnit string) (Limit, *qcity.Error) {
+func parseLimit(text, itemUnit string, l *Limit) *qcity.Error {
 	raw := trim(text)
 	s := fold(raw)
 	if isMissing(s) {
-		return Limit{}, qcity.Errorf(qcity.EINVALID, KeyErrLimitMissing)
+		return qcity.Errorf(qcity.EINVALID, KeyErrLimitMissing)
 	}
 	invalid := func() *qcity.Error { return qcity.Errorf(qcity.EINVALID, KeyErrLimitInvalid, "text", clip(raw)) }
-	l := Limit{Unit: itemUnit, Text: raw}
+	*l = Limit{Unit: itemUnit, Text: raw}
 
 	if c := s[0]; isDigit(c) || c == '.' {
 		return parseBareLimit(s, raw, l)
@@ -106,6 +166,26 @@ func parseLimit(text, itemUnit string) (Limit, *qcity.Error) {
 	if isMicroPlan(s) {
 		return parseMicroPlan(s, raw, l)
 	}
+	if kind, rest, ok := cutComparator(s); ok {
+		t := strings.TrimLeft(rest, " ")
+		d, n, err := limitNumber(t, raw)
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			return invalid()
+		}
+		u, err := limitUnit(trim(t[n:]), itemUnit, raw)
+		if err != nil {
+			return err
+		}
+		l.Kind, l.Value = kind, d
+		if u != "" {
+			l.Unit = u
+		}
+		return nil
+	}
+
 	if rest, ok := cutAny(s, prohibitedLimitWords...); ok {
 		l.Kind, l.Prohibited = NotDetectedLimit, true
 		return ndLimitRest(l, rest, raw)
@@ -122,90 +202,66 @@ func parseLimit(text, itemUnit string) (Limit, *qcity.Error) {
 		l.Kind = Qualitative
 		return qualitativeLimitRest(l, rest, raw)
 	}
-	for _, c := range comparators {
-		rest, ok := cutFold(s, c.word)
-		if !ok {
-			continue
-		}
-		t := strings.TrimLeft(rest, " ")
-		d, n, err := limitNumber(t, raw)
-		if err != nil {
-			return Limit{}, err
-		}
-		if n == 0 {
-			return Limit{}, invalid()
-		}
-		u, err := limitUnit(trim(t[n:]), itemUnit, raw)
-		if err != nil {
-			return Limit{}, err
-		}
-		l.Kind, l.Value = c.kind, d
-		if u != "" {
-			l.Unit = u
-		}
-		return l, nil
-	}
-
 	return parseBareLimit(s, raw, l)
 }
 
 // parseBareLimit reads a limit that starts with a number: a maximum ("0.2",
 // "0.2 mg/kg") or a range ("0.5~1.5").
-func parseBareLimit(s, raw string, l Limit) (Limit, *qcity.Error) {
+func parseBareLimit(s, raw string, l *Limit) *qcity.Error {
 	itemUnit := l.Unit
 	invalid := func() *qcity.Error { return qcity.Errorf(qcity.EINVALID, KeyErrLimitInvalid, "text", clip(raw)) }
 	low, n, err := limitNumber(s, raw)
 	if err != nil {
-		return Limit{}, err
+		return err
 	}
 	if n == 0 {
-		return Limit{}, invalid()
+		return invalid()
 	}
 	rest := trim(s[n:])
 	lowUnit := ""
 	if i := rangeSeparator(rest); i >= 0 {
 		if i > 0 {
 			if lowUnit, err = limitUnit(trim(rest[:i]), itemUnit, raw); err != nil {
-				return Limit{}, err
+				return err
 			}
 		}
-		_, size := firstRune(rest[i:])
+		_, size := utf8.DecodeRuneInString(rest[i:])
 		t := strings.TrimLeft(rest[i+size:], " ")
 		high, m, err := limitNumber(t, raw)
 		if err != nil {
-			return Limit{}, err
+			return err
 		}
 		if m == 0 {
-			return Limit{}, invalid()
+			return invalid()
 		}
 		u, err := limitUnit(trim(t[m:]), itemUnit, raw)
 		if err != nil {
-			return Limit{}, err
+			return err
 		}
 		switch {
 		case u == "":
 			u = lowUnit
 		case lowUnit != "" && lowUnit != u:
-			return Limit{}, invalid()
+			return invalid()
 		}
 		if low.Cmp(high) > 0 {
-			return Limit{}, qcity.Errorf(qcity.EINVALID, KeyErrRangeReversed, "low", low.String(), "high", high.String())
+			return qcity.Errorf(qcity.EINVALID, KeyErrRangeReversed, "low", low.String(), "high", high.String())
 		}
 		l.Kind, l.Low, l.High = Range, low, high
 		if u != "" {
 			l.Unit = u
 		}
-		return l, nil
+		return nil
 	}
 	u, err := limitUnit(rest, itemUnit, raw)
 	if err != nil {
-		return Limit{}, err
+		return err
 	}
 	l.Kind, l.Value = Max, low
 	if u != "" {
 		l.Unit = u
 	}
-	return l, nil
+	return nil
 }
 
 // limitNumber scans a non-negative number of a limit.
@@ -241,16 +297,9 @@ func rangeSeparator(s string) int {
 	return -1
 }
 
-func firstRune(s string) (rune, int) {
-	for _, r := range s {
-		return r, len(string(r))
-	}
-	return 0, 0
-}
-
 // ndLimitRest reads what may follow "不得检出": nothing, a detection limit in
 // parentheses, a unit ("不得检出/25g").
-func ndLimitRest(l Limit, rest, raw string) (Limit, *qcity.Error) {
+func ndLimitRest(l *Limit, rest, raw string) *qcity.Error {
 	rest = trim(rest)
 	if inner, after, ok := cutParens(rest); ok {
 		d, u, err := parseLODInner(inner, l.Unit, raw)
@@ -258,7 +307,7 @@ func ndLimitRest(l Limit, rest, raw string) (Limit, *qcity.Error) {
 			if err.Key == KeyErrResultInvalid {
 				err = qcity.Errorf(qcity.EINVALID, KeyErrLimitInvalid, "text", clip(raw))
 			}
-			return Limit{}, err
+			return err
 		}
 		l.LOD, l.HasLOD = d, true
 		if u != "" {
@@ -269,29 +318,29 @@ func ndLimitRest(l Limit, rest, raw string) (Limit, *qcity.Error) {
 	if rest != "" {
 		u, err := limitUnit(rest, l.Unit, raw)
 		if err != nil {
-			return Limit{}, err
+			return err
 		}
 		l.Unit = u
 	}
-	return l, nil
+	return nil
 }
 
-func qualitativeLimitRest(l Limit, rest, raw string) (Limit, *qcity.Error) {
+func qualitativeLimitRest(l *Limit, rest, raw string) *qcity.Error {
 	rest = trim(rest)
 	if inner, after, ok := cutParens(rest); ok {
 		if inner = trim(inner); l.Negative && inner != "-" || !l.Negative && inner != "+" {
-			return Limit{}, qcity.Errorf(qcity.EINVALID, KeyErrLimitInvalid, "text", clip(raw))
+			return qcity.Errorf(qcity.EINVALID, KeyErrLimitInvalid, "text", clip(raw))
 		}
 		rest = trim(after)
 	}
 	if rest != "" {
 		u, err := limitUnit(rest, l.Unit, raw)
 		if err != nil {
-			return Limit{}, err
+			return err
 		}
 		l.Unit = u
 	}
-	return l, nil
+	return nil
 }
 
 // isMicroPlan reports whether s starts like "n=5".
@@ -306,7 +355,7 @@ func isMicroPlan(s string) bool {
 // parseMicroPlan reads "n=5,c=2,m=100,M=1000" with optional units after m and M
 // ("m=100 CFU/g", "m=0/25g(mL)") and "M=-" for a two-class plan. Keys are n, c, m and
 // M (m and M by case; n and c in either case), separated by commas, "，", ";" or "、".
-func parseMicroPlan(s, raw string, l Limit) (Limit, *qcity.Error) {
+func parseMicroPlan(s, raw string, l *Limit) *qcity.Error {
 	invalid := func() *qcity.Error { return qcity.Errorf(qcity.EINVALID, KeyErrMicroPlan, "text", clip(raw)) }
 	parts := strings.FieldsFunc(s, func(r rune) bool {
 		return r == ',' || r == '，' || r == ';' || r == '；' || r == '、'
@@ -317,7 +366,7 @@ func parseMicroPlan(s, raw string, l Limit) (Limit, *qcity.Error) {
 		p = trim(p)
 		eq := strings.IndexAny(p, "=:")
 		if eq < 0 {
-			return Limit{}, invalid()
+			return invalid()
 		}
 		key, val := trim(p[:eq]), trim(p[eq+1:])
 		idx := -1
@@ -332,14 +381,14 @@ func parseMicroPlan(s, raw string, l Limit) (Limit, *qcity.Error) {
 			idx = 3
 		}
 		if idx < 0 || seen[idx] {
-			return Limit{}, invalid()
+			return invalid()
 		}
 		seen[idx] = true
 		switch idx {
 		case 0, 1:
 			v, err := strconv.Atoi(val)
 			if err != nil || v < 0 || v > 10000 {
-				return Limit{}, invalid()
+				return invalid()
 			}
 			if idx == 0 {
 				l.N = v
@@ -353,17 +402,17 @@ func parseMicroPlan(s, raw string, l Limit) (Limit, *qcity.Error) {
 			}
 			d, n, err := limitNumber(val, raw)
 			if err != nil {
-				return Limit{}, err
+				return err
 			}
 			if n == 0 {
-				return Limit{}, invalid()
+				return invalid()
 			}
 			u, err := unitOf(trim(val[n:]), l.Unit, raw)
 			if err != nil {
 				if err.Key == KeyErrResultInvalid {
 					err = invalid()
 				}
-				return Limit{}, err
+				return err
 			}
 			if idx == 2 {
 				l.M_small, mUnit = d, u
@@ -373,7 +422,7 @@ func parseMicroPlan(s, raw string, l Limit) (Limit, *qcity.Error) {
 		}
 	}
 	if !seen[0] || !seen[1] || !seen[2] || l.N < 1 || l.C > l.N {
-		return Limit{}, invalid()
+		return invalid()
 	}
 	if !seen[3] {
 		l.TwoClass = true
@@ -388,16 +437,16 @@ func parseMicroPlan(s, raw string, l Limit) (Limit, *qcity.Error) {
 		if bigUnit != "" && bigUnit != l.Unit {
 			d, err := convert(l.M_big, bigUnit, l.Unit)
 			if err != nil {
-				return Limit{}, err
+				return err
 			}
 			l.M_big = d
 		}
 		if l.M_small.Cmp(l.M_big) > 0 {
-			return Limit{}, qcity.Errorf(qcity.EINVALID, KeyErrMicroMAboveM, "m", l.M_small.String(), "M", l.M_big.String())
+			return qcity.Errorf(qcity.EINVALID, KeyErrMicroMAboveM, "m", l.M_small.String(), "M", l.M_big.String())
 		}
 	}
 	l.Kind = MicroPlan
-	return l, nil
+	return nil
 }
 
 // String returns the limit in canonical form, which ParseLimit reads back to the

@@ -460,3 +460,12 @@ func TestUnitTableUnambiguous(t *testing.T) {
 		}
 	}
 }
+
+func TestKindStrings(t *testing.T) {
+	if Number.String() != "number" || NotDetected.String() != "not_detected" || Above.String() != "above" || ResultKind(0).String() != "" || ResultKind(99).String() != "" {
+		t.Error("ResultKind.String")
+	}
+	if Max.String() != "max" || NotDetectedLimit.String() != "not_detected" || MicroPlan.String() != "micro_plan" || LimitKind(0).String() != "" || LimitKind(99).String() != "" {
+		t.Error("LimitKind.String")
+	}
+}

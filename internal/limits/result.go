@@ -29,6 +29,17 @@ const (
 	Above
 )
 
+var resultKindNames = [...]string{Number: "number", NotDetected: "not_detected", Detected: "detected", Positive: "positive", Negative: "negative", Values: "values", Above: "above"}
+
+// String returns the kind as the API names it: "number", "not_detected", "detected",
+// "positive", "negative", "values", "above"; "" for the zero kind.
+func (k ResultKind) String() string {
+	if int(k) < len(resultKindNames) {
+		return resultKindNames[k]
+	}
+	return ""
+}
+
 // Bound qualifies one value of a list of results (ResultKind Values).
 type Bound uint8
 
@@ -74,8 +85,8 @@ type Result struct {
 // limits.error.result_invalid, limits.error.negative, limits.error.decimal_range or
 // limits.error.unit_unknown.
 func ParseResult(text, unit string) (Result, error) {
-	r, err := parseResult(text, NormalizeUnit(unit), false)
-	if err != nil {
+	var r Result
+	if err := parseResult(text, NormalizeUnit(unit), false, &r); err != nil {
 		return Result{}, err
 	}
 	return r, nil
@@ -85,8 +96,8 @@ func ParseResult(text, unit string) (Result, error) {
 // comma separates values ("100,200,300,400,500" is five values). A single value gives
 // a single result (Number, NotDetected, …), not a list of one.
 func ParseValues(text, unit string) (Result, error) {
-	r, err := parseResult(text, NormalizeUnit(unit), true)
-	if err != nil {
+	var r Result
+	if err := parseResult(text, NormalizeUnit(unit), true, &r); err != nil {
 		return Result{}, err
 	}
 	return r, nil
@@ -100,17 +111,19 @@ type token struct {
 	unit   string // the unit written with the value, normalized; "" if none
 }
 
-func parseResult(text, itemUnit string, list bool) (Result, *qcity.Error) {
+// parseResult parses into r, which it overwrites; on error r holds partial results.
+func parseResult(text, itemUnit string, list bool, r *Result) *qcity.Error {
 	raw := trim(text)
 	s := fold(raw)
 	if isMissing(s) {
-		return Result{}, qcity.Errorf(qcity.EINVALID, KeyErrResultMissing)
+		return qcity.Errorf(qcity.EINVALID, KeyErrResultMissing)
 	}
+	*r = Result{Unit: itemUnit, Text: raw}
 	var firstErr *qcity.Error
-	if !list || !hasListSeparator(s, true) {
+	if !list || !hasListSeparator(s) {
 		tok, err := parseToken(s, itemUnit, !list)
 		if err == nil {
-			r := Result{Kind: tok.kind, Unit: itemUnit, Text: raw}
+			r.Kind = tok.kind
 			if tok.unit != "" {
 				r.Unit = tok.unit
 			}
@@ -120,30 +133,30 @@ func parseResult(text, itemUnit string, list bool) (Result, *qcity.Error) {
 			case Number, Above:
 				r.Value = tok.v
 			}
-			return r, nil
+			return nil
 		}
 		firstErr = err
 	}
-	parts := splitValues(s, list)
+	parts := splitValues(s)
 	if len(parts) < 2 {
 		if firstErr == nil {
 			firstErr = qcity.Errorf(qcity.EINVALID, KeyErrResultInvalid, "text", clip(raw))
 		}
-		return Result{}, firstErr
+		return firstErr
 	}
-	r := Result{Kind: Values, Unit: itemUnit, Text: raw, Values: make([]Decimal, len(parts))}
+	r.Kind, r.Values = Values, make([]Decimal, len(parts))
 	named := ""
 	for i, p := range parts {
 		tok, err := parseToken(p, itemUnit, false)
 		if err != nil {
 			if firstErr != nil && firstErr.Key != KeyErrResultInvalid {
-				return Result{}, firstErr
+				return firstErr
 			}
-			return Result{}, err
+			return err
 		}
 		if tok.unit != "" {
 			if named != "" && named != tok.unit {
-				return Result{}, qcity.Errorf(qcity.EINVALID, KeyErrResultInvalid, "text", clip(raw))
+				return qcity.Errorf(qcity.EINVALID, KeyErrResultInvalid, "text", clip(raw))
 			}
 			named = tok.unit
 		}
@@ -174,20 +187,19 @@ func parseResult(text, itemUnit string, list bool) (Result, *qcity.Error) {
 	if named != "" {
 		r.Unit = named
 	}
-	return r, nil
+	return nil
 }
 
-// hasListSeparator reports whether s holds a separator of values. With commas, an
-// ASCII comma counts too (the caller tries a thousands number first).
-func hasListSeparator(s string, commas bool) bool {
-	return strings.ContainsAny(s, "，;；、") || commas && strings.ContainsRune(s, ',')
+// hasListSeparator reports whether s holds a separator of values.
+func hasListSeparator(s string) bool {
+	return strings.ContainsAny(s, ",，;；、")
 }
 
 // splitValues cuts a list of values at its separators: punctuation when there is any,
 // else runs of spaces, where a part that does not start a value (a unit, "(+)") joins
 // the part before it.
-func splitValues(s string, commas bool) []string {
-	if hasListSeparator(s, true) {
+func splitValues(s string) []string {
+	if hasListSeparator(s) {
 		parts := strings.FieldsFunc(s, func(r rune) bool {
 			return r == ',' || r == '，' || r == ';' || r == '；' || r == '、'
 		})
@@ -384,7 +396,9 @@ func unitOf(rest, itemUnit, s string) (string, *qcity.Error) {
 		return "", nil
 	}
 	if inner, after, ok := cutParens(rest); ok && after == "" {
-		rest = trim(inner)
+		if rest = trim(inner); rest == "" {
+			return "", qcity.Errorf(qcity.EINVALID, KeyErrResultInvalid, "text", clip(s))
+		}
 	}
 	if u := lookupUnit(rest); u != nil {
 		return u.name, nil

@@ -17,6 +17,10 @@ func fold(s string) string {
 		if s[i] < utf8.RuneSelf {
 			continue
 		}
+		if c := s[i]; c >= 0xE4 && c <= 0xE9 {
+			i += 2 // U+4000–U+9FFF, CJK ideographs: nothing to fold
+			continue
+		}
 		r, size := utf8.DecodeRuneInString(s[i:])
 		if foldRune(r) == r {
 			i += size - 1

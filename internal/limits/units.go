@@ -34,6 +34,7 @@ type unitInfo struct {
 	kind  unitKind
 	basis uint8
 	exp   int8 // the unit is 10^exp of the family's base unit (mg/kg, mg/L, CFU/g, …)
+	arg   any  // name, boxed once: reasons name units without allocating
 }
 
 // units lists the units qcity converts, each with the spellings that mean it. The
@@ -45,45 +46,45 @@ var units = []struct {
 	unitInfo
 	aliases []string
 }{
-	{unitInfo{"mg/kg", kindMass, basisMass, 0}, []string{"ppm", "mg/kg(ppm)"}},
-	{unitInfo{"μg/g", kindMass, basisMass, 0}, []string{"mcg/g"}},
-	{unitInfo{"μg/kg", kindMass, basisMass, -3}, []string{"mcg/kg", "ppb"}},
-	{unitInfo{"ng/g", kindMass, basisMass, -3}, nil},
-	{unitInfo{"ng/kg", kindMass, basisMass, -6}, nil},
-	{unitInfo{"g/kg", kindMass, basisMass, 3}, nil},
-	{unitInfo{"mg/g", kindMass, basisMass, 3}, nil},
-	{unitInfo{"g/100g", kindMass, basisMass, 4}, []string{"g/100 g"}},
-	{unitInfo{"%", kindMass, basisMass, 4}, []string{"%(m/m)", "%(w/w)"}},
-	{unitInfo{"mg/100g", kindMass, basisMass, 1}, nil},
-	{unitInfo{"μg/100g", kindMass, basisMass, -2}, nil},
+	{unitInfo{"mg/kg", kindMass, basisMass, 0, nil}, []string{"ppm", "mg/kg(ppm)"}},
+	{unitInfo{"μg/g", kindMass, basisMass, 0, nil}, []string{"mcg/g"}},
+	{unitInfo{"μg/kg", kindMass, basisMass, -3, nil}, []string{"mcg/kg", "ppb"}},
+	{unitInfo{"ng/g", kindMass, basisMass, -3, nil}, nil},
+	{unitInfo{"ng/kg", kindMass, basisMass, -6, nil}, nil},
+	{unitInfo{"g/kg", kindMass, basisMass, 3, nil}, nil},
+	{unitInfo{"mg/g", kindMass, basisMass, 3, nil}, nil},
+	{unitInfo{"g/100g", kindMass, basisMass, 4, nil}, []string{"g/100 g"}},
+	{unitInfo{"%", kindMass, basisMass, 4, nil}, []string{"%(m/m)", "%(w/w)"}},
+	{unitInfo{"mg/100g", kindMass, basisMass, 1, nil}, nil},
+	{unitInfo{"μg/100g", kindMass, basisMass, -2, nil}, nil},
 
-	{unitInfo{"mg/L", kindMass, basisVolume, 0}, nil},
-	{unitInfo{"μg/mL", kindMass, basisVolume, 0}, nil},
-	{unitInfo{"μg/L", kindMass, basisVolume, -3}, nil},
-	{unitInfo{"ng/mL", kindMass, basisVolume, -3}, nil},
-	{unitInfo{"ng/L", kindMass, basisVolume, -6}, nil},
-	{unitInfo{"g/L", kindMass, basisVolume, 3}, nil},
-	{unitInfo{"mg/mL", kindMass, basisVolume, 3}, nil},
-	{unitInfo{"g/100mL", kindMass, basisVolume, 4}, nil},
-	{unitInfo{"mg/100mL", kindMass, basisVolume, 1}, nil},
-	{unitInfo{"μg/100mL", kindMass, basisVolume, -2}, nil},
+	{unitInfo{"mg/L", kindMass, basisVolume, 0, nil}, nil},
+	{unitInfo{"μg/mL", kindMass, basisVolume, 0, nil}, nil},
+	{unitInfo{"μg/L", kindMass, basisVolume, -3, nil}, nil},
+	{unitInfo{"ng/mL", kindMass, basisVolume, -3, nil}, nil},
+	{unitInfo{"ng/L", kindMass, basisVolume, -6, nil}, nil},
+	{unitInfo{"g/L", kindMass, basisVolume, 3, nil}, nil},
+	{unitInfo{"mg/mL", kindMass, basisVolume, 3, nil}, nil},
+	{unitInfo{"g/100mL", kindMass, basisVolume, 4, nil}, nil},
+	{unitInfo{"mg/100mL", kindMass, basisVolume, 1, nil}, nil},
+	{unitInfo{"μg/100mL", kindMass, basisVolume, -2, nil}, nil},
 
-	{unitInfo{"CFU/g", kindCFU, basisMass, 0}, nil},
-	{unitInfo{"CFU/mL", kindCFU, basisVolume, 0}, nil},
-	{unitInfo{"CFU/g(mL)", kindCFU, basisEither, 0}, []string{"CFU/mL(g)", "CFU/g或mL", "CFU/g(ml)"}},
-	{unitInfo{"CFU/100g", kindCFU, basisMass, -2}, nil},
-	{unitInfo{"CFU/100mL", kindCFU, basisVolume, -2}, nil},
-	{unitInfo{"MPN/g", kindMPN, basisMass, 0}, nil},
-	{unitInfo{"MPN/mL", kindMPN, basisVolume, 0}, nil},
-	{unitInfo{"MPN/g(mL)", kindMPN, basisEither, 0}, []string{"MPN/mL(g)"}},
-	{unitInfo{"MPN/100g", kindMPN, basisMass, -2}, nil},
-	{unitInfo{"MPN/100mL", kindMPN, basisVolume, -2}, nil},
-	{unitInfo{"MPN/100g(mL)", kindMPN, basisEither, -2}, []string{"MPN/100mL(g)"}},
-	{unitInfo{"/25g", kindPresence, basisMass, 0}, nil},
-	{unitInfo{"/25mL", kindPresence, basisVolume, 0}, nil},
-	{unitInfo{"/25g(mL)", kindPresence, basisEither, 0}, []string{"/25mL(g)"}},
+	{unitInfo{"CFU/g", kindCFU, basisMass, 0, nil}, nil},
+	{unitInfo{"CFU/mL", kindCFU, basisVolume, 0, nil}, nil},
+	{unitInfo{"CFU/g(mL)", kindCFU, basisEither, 0, nil}, []string{"CFU/mL(g)", "CFU/g或mL", "CFU/g(ml)"}},
+	{unitInfo{"CFU/100g", kindCFU, basisMass, -2, nil}, nil},
+	{unitInfo{"CFU/100mL", kindCFU, basisVolume, -2, nil}, nil},
+	{unitInfo{"MPN/g", kindMPN, basisMass, 0, nil}, nil},
+	{unitInfo{"MPN/mL", kindMPN, basisVolume, 0, nil}, nil},
+	{unitInfo{"MPN/g(mL)", kindMPN, basisEither, 0, nil}, []string{"MPN/mL(g)"}},
+	{unitInfo{"MPN/100g", kindMPN, basisMass, -2, nil}, nil},
+	{unitInfo{"MPN/100mL", kindMPN, basisVolume, -2, nil}, nil},
+	{unitInfo{"MPN/100g(mL)", kindMPN, basisEither, -2, nil}, []string{"MPN/100mL(g)"}},
+	{unitInfo{"/25g", kindPresence, basisMass, 0, nil}, nil},
+	{unitInfo{"/25mL", kindPresence, basisVolume, 0, nil}, nil},
+	{unitInfo{"/25g(mL)", kindPresence, basisEither, 0, nil}, []string{"/25mL(g)"}},
 
-	{unitInfo{"%vol", kindVolume, basisVolume, 0}, []string{"vol%", "%(v/v)", "% vol"}},
+	{unitInfo{"%vol", kindVolume, basisVolume, 0, nil}, []string{"vol%", "%(v/v)", "% vol"}},
 }
 
 // unitIndex maps a canonical spelling, as is, and the unitKey of every spelling to
@@ -92,6 +93,7 @@ var unitIndex = func() map[string]*unitInfo {
 	m := map[string]*unitInfo{}
 	for i := range units {
 		u := &units[i].unitInfo
+		u.arg = u.name
 		m[u.name] = u
 		m[unitKey(u.name)] = u
 		for _, a := range units[i].aliases {
@@ -142,8 +144,13 @@ func NormalizeUnit(s string) string {
 	return t
 }
 
-// isKnownUnit reports whether s names a unit of the table.
-func isKnownUnit(s string) bool { return lookupUnit(s) != nil }
+// unitArg returns u as a reason argument, boxed once for the units of the table.
+func unitArg(u string) any {
+	if i, ok := unitIndex[u]; ok && i.name == u {
+		return i.arg
+	}
+	return u
+}
 
 // ConvertUnit converts d from one unit to another of the same family, exactly (units
 // differ by powers of ten, so only the decimal point moves): 150 μg/kg is 0.150 mg/kg.

@@ -259,3 +259,5 @@ func completeUSCC(t testing.TB, prefix16 string) string {
 }
 
 func urlQuery(s string) string { return url.QueryEscape(s) }
+
+func t0() context.Context { return context.Background() }

@@ -331,6 +331,7 @@ func (s *Service) bulk(ctx context.Context, inputs []SampleInput, rowsOf [][]int
 		for i := range all {
 			all[i].ProducerID, all[i].SellerID = ids[all[i].producer.USCC], ids[all[i].seller.USCC]
 			all[i].CreatedAt, all[i].UpdatedAt = now, now
+			all[i].RecordedBy, all[i].RecordedRole = a.Name, string(a.Role)
 		}
 		if err := bulkInsert(ctx, tx, all, now, a, progress); err != nil {
 			return err
@@ -351,7 +352,7 @@ func (s *Service) bulk(ctx context.Context, inputs []SampleInput, rowsOf [][]int
 
 // bulkInsert writes samples, their items and their events with multi-row INSERTs.
 func bulkInsert(ctx context.Context, tx *db.Tx, all []checked, now time.Time, a qcity.Actor, progress func(string, int, int)) error {
-	const sampleBatch = 100
+	const sampleBatch = 400
 	var stmt stmtCache
 	defer stmt.close()
 	for start := 0; start < len(all); start += sampleBatch {
@@ -426,25 +427,6 @@ func bulkInsert(ctx context.Context, tx *db.Tx, all []checked, now time.Time, a 
 		}
 		if err := flush(); err != nil {
 			return err
-		}
-		var eb strings.Builder
-		eb.WriteString(`INSERT INTO sample_events (sample_id, step, on_date, at, actor_name, actor_role, note, documents, data, due_on, late) VALUES `)
-		var eargs []any
-		for j := range batch {
-			if j > 0 {
-				eb.WriteString(", ")
-			}
-			eb.WriteString("(?, ?, ?, ?, ?, ?, '', '[]', ?, NULL, ?)")
-			step, on := StepRegister, batch[j].SampledOn
-			data := "{}"
-			if len(batch[j].items) > 0 {
-				step, on = StepReport, batch[j].ReportedOn
-				data = `{"verdict":"` + batch[j].Verdict + `","disagreements":` + strconv.Itoa(batch[j].Disagreements) + `}`
-			}
-			eargs = append(eargs, batch[j].ID, string(step), on, now, a.Name, string(a.Role), data, false)
-		}
-		if _, err := stmt.exec(ctx, tx, eb.String(), eargs); err != nil {
-			return qcity.Internal(err)
 		}
 		progress("write", start+len(batch), len(all))
 	}

@@ -124,6 +124,8 @@ type Sample struct {
 	DueOn          qcity.Date `json:"due_on"`
 	ReportedOn     qcity.Date `json:"reported_on"`
 	ServedOn       qcity.Date `json:"served_on"`
+	RecordedBy     string     `json:"recorded_by"`
+	RecordedRole   string     `json:"recorded_role"`
 	CreatedAt      time.Time  `json:"created_at"`
 	UpdatedAt      time.Time  `json:"updated_at"`
 	Version        int        `json:"version"`

@@ -64,7 +64,7 @@ func (s *Service) CreateSample(ctx context.Context, in SampleInput) (Sample, err
 	}
 	s.finish(&c, today)
 	now := s.Clock.Now().UTC()
-	c.CreatedAt, c.UpdatedAt = now, now
+	c.CreatedAt, c.UpdatedAt, c.RecordedBy, c.RecordedRole = now, now, a.Name, string(a.Role)
 	var indexNew func()
 	err = s.DB.InTx(ctx, func(tx *db.Tx) error {
 		ids, idx, err := s.Registry.EnsureEntities(ctx, tx, parties(&c), c.Region)
@@ -78,17 +78,6 @@ func (s *Service) CreateSample(ctx context.Context, in SampleInput) (Sample, err
 		}
 		if err := insertItems(ctx, tx, c.ID, c.items); err != nil {
 			return err
-		}
-		ev := Event{Step: StepRegister, On: c.SampledOn, At: now, ActorName: a.Name, ActorRole: string(a.Role)}
-		if err := insertEvent(ctx, tx, c.ID, ev); err != nil {
-			return err
-		}
-		if len(c.items) > 0 {
-			ev = Event{Step: StepReport, On: today, At: now, ActorName: a.Name, ActorRole: string(a.Role),
-				Data: map[string]any{"verdict": c.Verdict, "disagreements": c.Disagreements}}
-			if err := insertEvent(ctx, tx, c.ID, ev); err != nil {
-				return err
-			}
 		}
 		return audit.Write(ctx, tx, now, audit.Record{Action: audit.ActionCreate, ObjectType: "sample", ObjectID: c.SampleNo,
 			Region: c.Region, Summary: c.ProductName, After: c.Sample})
@@ -164,7 +153,7 @@ func (s *Service) FindSample(ctx context.Context, no string) (Detail, error) {
 	if c, ok := s.cats.get(smp.Kind, smp.CategoryCode); ok {
 		d.CategoryName = c.Path
 	}
-	if d.Events, err = findEvents(ctx, s.DB, smp.ID); err != nil {
+	if d.Events, err = history(ctx, s.DB, &smp); err != nil {
 		return Detail{}, err
 	}
 	if d.Announcements, err = findAnnouncementsOf(ctx, s.DB, smp.ID); err != nil {
@@ -335,7 +324,7 @@ func (s *Service) ApplyStep(ctx context.Context, no string, in StepInput) (Detai
 		if in.Version != 0 && in.Version != smp.Version {
 			return qcity.Errorf(qcity.ECONFLICT, "registry.edit_conflict")
 		}
-		events, err := findEvents(ctx, tx, smp.ID)
+		events, err := history(ctx, tx, &smp)
 		if err != nil {
 			return err
 		}

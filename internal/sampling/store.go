@@ -18,7 +18,7 @@ const sampleColumns = `s.id, s.sample_no, COALESCE(s.plan_id, 0), COALESCE(s.tas
 	s.region_code, s.stage, s.sampled_on, s.samplers, COALESCE(s.lab_org_id, 0), COALESCE(l.name, ''),
 	COALESCE(s.retest_lab_org_id, 0), COALESCE(rl.name, ''), s.verdict, s.first_verdict, s.disagreements, s.micro_failure,
 	s.state, s.objection_state, s.disposal_state, s.announced, s.next_step, s.due_on, s.reported_on, s.served_on,
-	s.created_at, s.updated_at, s.version`
+	s.recorded_by, s.recorded_role, s.created_at, s.updated_at, s.version`
 
 const sampleFrom = ` FROM samples s
 	LEFT JOIN entities p ON p.id = s.producer_id
@@ -34,7 +34,7 @@ func scanSample(row interface{ Scan(...any) error }) (Sample, error) {
 		&s.SellerID, &s.SellerUSCC, &s.SellerName, &s.Region, &stage, &s.SampledOn, &samplers, &s.LabID, &s.LabName,
 		&s.RetestLabID, &s.RetestLabName, &s.Verdict, &s.FirstVerdict, &s.Disagreements, &s.MicroFailure, &state,
 		&s.ObjectionState, &s.DisposalState, &s.Announced, &next, &s.DueOn, &s.ReportedOn, &s.ServedOn,
-		&s.CreatedAt, &s.UpdatedAt, &s.Version)
+		&s.RecordedBy, &s.RecordedRole, &s.CreatedAt, &s.UpdatedAt, &s.Version)
 	if err != nil {
 		return Sample{}, err
 	}
@@ -92,6 +92,26 @@ type Event struct {
 	Data      map[string]any `json:"data"`
 	DueOn     qcity.Date     `json:"due_on"`
 	Late      bool           `json:"late"`
+}
+
+// history returns a sample's events: the recording of the sample (and of its results,
+// when it came with them) read from the sample row, then every step taken since.
+func history(ctx context.Context, q db.Querier, smp *Sample) ([]Event, error) {
+	out := []Event{{Step: StepRegister, On: smp.SampledOn, At: smp.CreatedAt, ActorName: smp.RecordedBy,
+		ActorRole: smp.RecordedRole, Documents: []string{}}}
+	rest, err := findEvents(ctx, q, smp.ID)
+	if err != nil {
+		return nil, err
+	}
+	reportedLater := false
+	for _, e := range rest {
+		reportedLater = reportedLater || e.Step == StepReport
+	}
+	if !smp.ReportedOn.IsZero() && !reportedLater {
+		out = append(out, Event{Step: StepReport, On: smp.ReportedOn, At: smp.CreatedAt, ActorName: smp.RecordedBy,
+			ActorRole: smp.RecordedRole, Documents: []string{}, Data: map[string]any{"verdict": smp.FirstVerdict}})
+	}
+	return append(out, rest...), nil
 }
 
 func findEvents(ctx context.Context, q db.Querier, sampleID int64) ([]Event, error) {
@@ -167,9 +187,9 @@ func insertItems(ctx context.Context, tx *db.Tx, sampleID int64, items []Item) e
 const sampleInsertCols = `sample_no, plan_id, task_id, kind, level, year, category_code, category1, product_name, brand,
 	specification, batch, producer_id, producer_name, seller_id, seller_name, region_code, stage, sampled_on, samplers,
 	lab_org_id, verdict, first_verdict, disagreements, micro_failure, state, objection_state, disposal_state, announced,
-	next_step, due_on, reported_on, served_on, created_at, updated_at, version`
+	next_step, due_on, reported_on, served_on, recorded_by, recorded_role, created_at, updated_at, version`
 
-const sampleInsertN = 36
+const sampleInsertN = 38
 
 func sampleArgs(args []any, s *Sample) []any {
 	return append(args, s.SampleNo, db.NullInt(s.PlanID), db.NullInt(s.TaskID), string(s.Kind), string(s.Level), s.Year,
@@ -177,7 +197,7 @@ func sampleArgs(args []any, s *Sample) []any {
 		s.ProducerName, db.NullInt(s.SellerID), s.SellerName, s.Region, string(s.Stage), s.SampledOn,
 		marshalJSON(s.Samplers), db.NullInt(s.LabID), s.Verdict, s.FirstVerdict, s.Disagreements, s.MicroFailure,
 		string(s.State), s.ObjectionState, s.DisposalState, s.Announced, string(s.NextStep), s.DueOn, s.ReportedOn,
-		s.ServedOn, s.CreatedAt, s.UpdatedAt, 1)
+		s.ServedOn, s.RecordedBy, s.RecordedRole, s.CreatedAt, s.UpdatedAt, 1)
 }
 
 func insertSample(ctx context.Context, tx *db.Tx, s *Sample) error {

@@ -152,14 +152,16 @@ CREATE TABLE samples (
     due_on              DATE,
     reported_on         DATE,
     served_on           DATE,
+    recorded_by         TEXT NOT NULL DEFAULT '',
+    recorded_role       TEXT NOT NULL DEFAULT '',
     created_at          TIMESTAMPTZ NOT NULL,
     updated_at          TIMESTAMPTZ NOT NULL,
     version             INTEGER NOT NULL DEFAULT 1
 );
 CREATE INDEX samples_region ON samples (region_code, sampled_on);
-CREATE INDEX samples_due ON samples (due_on);
-CREATE INDEX samples_producer ON samples (producer_id);
-CREATE INDEX samples_seller ON samples (seller_id);
+CREATE INDEX samples_due ON samples (due_on) WHERE due_on IS NOT NULL;
+CREATE INDEX samples_producer ON samples (producer_id) WHERE producer_id IS NOT NULL;
+CREATE INDEX samples_seller ON samples (seller_id) WHERE seller_id IS NOT NULL;
 CREATE INDEX samples_lab ON samples (lab_org_id);
 
 -- Test items (检验项目) as the lab wrote them, with qcity's recomputed verdict.

@@ -57,7 +57,7 @@ func TestPagesBothLanguages(t *testing.T) {
 	rawKey := regexp.MustCompile(`>[^<]*\b(ui|nav|field|registry|role|action|source|auth|web|region|industry|uscc|sheet)\.[a-z_]+(\.[a-z_0-9]+)*\b[^<]*<`)
 	pages := []string{"/", "/search?q=霞山", "/e/" + e.inCounty.USCC, "/account", "/entities", "/entities?q=水产",
 		"/entities/new", "/entities/import", "/entities/" + e.inCounty.USCC, "/entities/" + e.inCounty.USCC + "/edit",
-		"/organisations", "/organisations/new", "/audit", "/admin/users", "/admin/apikeys", "/no/such/page"}
+		"/organisations", "/organisations/new", "/audit", "/admin/users", "/admin/apikeys", "/dashboard", "/no/such/page"}
 	for _, lang := range []string{"zh-CN", "en"} {
 		c := e.newClient()
 		c.login("admin")

@@ -56,6 +56,7 @@ var access = map[string][]string{
 	"GET /sampling/plans": officials, "GET /sampling/plans/new": officials, "POST /sampling/plans": officials,
 	"GET /sampling/plans/{id}": officials, "POST /sampling/plans/{id}/draw": officials, "POST /sampling/officers": officials,
 	"GET /sampling/categories": officials, "POST /sampling/categories": cityOfficials,
+	"GET /dashboard": officials, "GET /dashboard/export": officials,
 	"GET /sampling/{no}": involved, "POST /sampling/{no}/steps": involved,
 	"GET /announcements": everyone, "GET /announcements/{id}": everyone,
 	"POST /api/v1/samples": labsOfficials, "GET /api/v1/samples": involved, "GET /api/v1/samples/{no}": involved,

@@ -219,6 +219,8 @@ func (s *Server) registerRoutes() {
 	official("POST", "/sampling/officers", s.handleOfficerCreate)
 	official("GET", "/sampling/categories", s.handleCategoryList)
 	official("POST", "/sampling/categories", s.handleCategorySave)
+	official("GET", "/dashboard", s.handleDashboard)
+	official("GET", "/dashboard/export", s.handleDashboardExport)
 	nonPublic("GET", "/sampling/{no}", involved, s.handleSampleDetail)
 	nonPublic("POST", "/sampling/{no}/steps", involved, s.handleSampleStep)
 	pub("GET", "/announcements", s.handleAnnouncementList)

@@ -18,6 +18,7 @@ import (
 	"qcity/internal/auth"
 	"qcity/internal/db"
 	"qcity/internal/demo"
+	"qcity/internal/limits"
 	"qcity/internal/region"
 	"qcity/internal/registry"
 	"qcity/internal/sampling"
@@ -129,6 +130,7 @@ type app struct {
 	auth         *auth.Service
 	registry     *registry.Service
 	sampling     *sampling.Service
+	limits       *limits.Catalogue
 }
 
 func (a *app) Close() { a.db.Close() }
@@ -174,6 +176,12 @@ func (m *Main) open(ctx context.Context, c common, migrate bool) (*app, error) {
 		d.Close()
 		return nil, err
 	}
+	a.limits = &limits.Catalogue{DB: d, Clock: m.Clock}
+	if _, err := a.limits.Seed(qcity.WithActor(ctx, qcity.System("qcity"))); err != nil {
+		d.Close()
+		return nil, err
+	}
+	a.sampling.Limits = a.limits
 	return a, nil
 }
 
@@ -252,6 +260,7 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	srv.Limits = a.limits // the seeded catalogue the sampling service looks limits up in
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err

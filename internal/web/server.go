@@ -15,6 +15,7 @@ import (
 	"qcity"
 	"qcity/internal/auth"
 	"qcity/internal/db"
+	"qcity/internal/limits"
 	"qcity/internal/locale"
 	"qcity/internal/region"
 	"qcity/internal/registry"
@@ -41,6 +42,7 @@ type Server struct {
 	Auth         *auth.Service
 	Registry     *registry.Service
 	Sampling     *sampling.Service
+	Limits       *limits.Catalogue // the limits catalogue (标准限量库); nil: an unseeded one over DB
 	Jurisdiction *region.Jurisdiction
 	// RiskWeight weighs entities in random target draws; nil draws uniformly.
 	RiskWeight sampling.RiskWeight
@@ -117,6 +119,9 @@ func New(cfg Config, s Server, ready func() error) (*Server, error) {
 	}
 	if srv.Log == nil {
 		srv.Log = slog.New(slog.DiscardHandler)
+	}
+	if srv.Limits == nil {
+		srv.Limits = &limits.Catalogue{DB: srv.DB, Clock: srv.Clock}
 	}
 	t, err := parseTemplates(srv)
 	if err != nil {
@@ -205,6 +210,7 @@ func (s *Server) registerRoutes() {
 	}
 	nonPublic("GET", "/sampling", involved, s.handleSampleList)
 	official("GET", "/sampling/worklist", s.handleWorklist)
+	official("GET", "/sampling/export", s.handleSampleExport)
 	nonPublic("GET", "/sampling/new", labsAndOfficials, s.handleSampleNew)
 	nonPublic("POST", "/sampling", labsAndOfficials, s.handleSampleCreate)
 	nonPublic("GET", "/sampling/import", labsAndOfficials, s.handleSampleImportForm)
@@ -219,6 +225,12 @@ func (s *Server) registerRoutes() {
 	official("POST", "/sampling/officers", s.handleOfficerCreate)
 	official("GET", "/sampling/categories", s.handleCategoryList)
 	official("POST", "/sampling/categories", s.handleCategorySave)
+	official("GET", "/limits", s.handleLimitList)
+	official("GET", "/limits/export", s.handleLimitExport)
+	official("GET", "/limits/template", s.handleLimitTemplate)
+	official("POST", "/limits/import", s.handleLimitImport)
+	official("GET", "/limits/new", s.handleLimitNew)
+	official("POST", "/limits", s.handleLimitCreate)
 	official("GET", "/dashboard", s.handleDashboard)
 	official("GET", "/dashboard/export", s.handleDashboardExport)
 	nonPublic("GET", "/sampling/{no}", involved, s.handleSampleDetail)
@@ -250,6 +262,8 @@ func (s *Server) registerRoutes() {
 	official("GET", "/api/v1/sampling/worklist", s.handleAPIWorklist)
 	pub("GET", "/api/v1/sampling/stats", s.handleAPIStats)
 	pub("GET", "/api/v1/sampling/categories", s.handleAPICategories)
+	pub("GET", "/api/v1/limits", s.handleAPILimitList)
+	s.handle("POST", "/api/v1/limits", Roles, officials, s.handleAPILimitCreate)
 	official("GET", "/api/v1/sampling/plans", s.handleAPIPlans)
 	official("POST", "/api/v1/sampling/plans", s.handleAPIPlanCreate)
 	official("GET", "/api/v1/sampling/plans/{id}", s.handleAPIPlan)

@@ -219,6 +219,7 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	withDemo := fs.Bool("demo", false, "load the demo city when the database has no entities")
 	demoSeed := fs.Uint64("demo-seed", 1, "seed of the demo city")
 	demoN := fs.Int("demo-entities", 20000, "market entities in the demo city")
+	demoScale := fs.Float64("demo-sampling", 1, "size of the demo's sampling records (1: the programme's 2019 figures; 0: none)")
 	migrate := fs.Bool("migrate", false, "apply pending migrations before serving")
 	secure := fs.Bool("secure-cookies", m.Getenv("QCITY_SECURE_COOKIES") == "1", "mark cookies Secure (serve behind HTTPS)")
 	if err := parse(fs, args); err != nil {
@@ -233,7 +234,7 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	sysCtx := qcity.WithActor(ctx, qcity.System("qcity serve"))
 
 	if *withDemo {
-		if err := m.loadDemoIfEmpty(sysCtx, a, *demoSeed, *demoN); err != nil {
+		if err := m.loadDemoIfEmpty(sysCtx, a, demoSize{*demoSeed, *demoN, *demoScale}); err != nil {
 			return err
 		}
 	}
@@ -378,7 +379,7 @@ func (m *Main) bootstrapAdmin(ctx context.Context, a *app, withDemo bool) error 
 	return nil
 }
 
-func (m *Main) loadDemoIfEmpty(ctx context.Context, a *app, seed uint64, n int) error {
+func (m *Main) loadDemoIfEmpty(ctx context.Context, a *app, size demoSize) error {
 	_, total, err := a.registry.FindEntities(ctx, registry.EntityFilter{Limit: 1})
 	if err != nil {
 		return err
@@ -389,10 +390,18 @@ func (m *Main) loadDemoIfEmpty(ctx context.Context, a *app, seed uint64, n int) 
 	if a.registry.IndexLen() > 0 || total > 0 {
 		return nil
 	}
-	return m.loadDemo(ctx, a, seed, n)
+	return m.loadDemo(ctx, a, size)
 }
 
-func (m *Main) loadDemo(ctx context.Context, a *app, seed uint64, n int) error {
+// demoSize is how big a demo city to make.
+type demoSize struct {
+	seed          uint64
+	entities      int
+	samplingScale float64 // 1: three years of sampling with the programme's 2019 figures; 0: none
+}
+
+func (m *Main) loadDemo(ctx context.Context, a *app, size demoSize) error {
+	seed, n := size.seed, size.entities
 	start := time.Now()
 	fmt.Fprintf(m.Stdout, "Generating the demo city (seed %d, %d entities)…\n", seed, n)
 	city, err := demo.Generate(demo.Options{Seed: seed, Entities: n, Today: qcity.DateOf(m.Clock.Now())}, a.jurisdiction)
@@ -406,6 +415,20 @@ func (m *Main) loadDemo(ctx context.Context, a *app, seed uint64, n int) error {
 	bar.done()
 	fmt.Fprintf(m.Stdout, "Demo city loaded: %d entities, %d organisations in %s.\n", len(city.Entities),
 		len(city.Organisations), time.Since(start).Round(time.Millisecond))
+	if size.samplingScale <= 0 {
+		return nil
+	}
+	start = time.Now()
+	inputs, err := demo.GenerateSampling(demo.SamplingOptions{Seed: seed, Scale: size.samplingScale}, city)
+	if err != nil {
+		return err
+	}
+	bar = newProgress(m.Stderr, "sampling")
+	if err := demo.LoadSampling(ctx, a.sampling, inputs, bar.update); err != nil {
+		return err
+	}
+	bar.done()
+	fmt.Fprintf(m.Stdout, "Demo sampling loaded: %d samples (2018–2020) in %s.\n", len(inputs), time.Since(start).Round(time.Millisecond))
 	return nil
 }
 
@@ -414,6 +437,7 @@ func (m *Main) runDemo(ctx context.Context, args []string) error {
 	fs := m.flags("demo", &c)
 	seed := fs.Uint64("seed", 1, "random seed; the same seed gives the same city")
 	n := fs.Int("entities", 20000, "number of market entities (up to 1,000,000)")
+	scale := fs.Float64("sampling", 1, "size of the sampling records (1: the programme's 2019 figures; 0: none; up to 10)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -428,7 +452,7 @@ func (m *Main) runDemo(ctx context.Context, args []string) error {
 	if a.registry.IndexLen() > 0 {
 		return qcity.Errorf(qcity.ECONFLICT, "demo.not_empty")
 	}
-	return m.loadDemo(qcity.WithActor(ctx, qcity.System("qcity demo")), a, *seed, *n)
+	return m.loadDemo(qcity.WithActor(ctx, qcity.System("qcity demo")), a, demoSize{*seed, *n, *scale})
 }
 
 const importUsage = "usage: qcity import entities|samples [--db …] [--dry-run] FILE"

@@ -371,7 +371,8 @@ func marshalJSON(v any) string {
 // that the judge cannot recognise by their limit or unit. A failure in any of them is
 // microbiological: no re-test (Order 15 Art. 33).
 var pathogens = []string{"沙门氏菌", "金黄色葡萄球菌", "李斯特", "大肠埃希氏菌", "O157", "副溶血性弧菌", "蜡样芽胞杆菌",
-	"志贺氏菌", "克罗诺杆菌", "阪崎", "肉毒", "菌落总数", "大肠菌群", "霉菌", "酵母", "商业无菌", "致病菌", "诺如病毒"}
+	"志贺氏菌", "克罗诺杆菌", "阪崎", "肉毒", "菌落总数", "大肠菌群", "霉菌", "酵母", "商业无菌", "致病菌", "诺如病毒",
+	"铜绿假单胞菌", "螨", "溶血性链球菌", "产气荚膜梭菌"}
 
 func isPathogen(item string) bool {
 	for _, p := range pathogens {

@@ -80,7 +80,9 @@
     function stacked(t, horizontal) {
       var o = base();
       var rs = rows(t).slice();
-      if (horizontal) rs.reverse(); // the largest at the top
+      // Categories: the twelve largest (the data table below lists them all), the
+      // largest at the top.
+      if (horizontal) rs = rs.slice(0, 12).reverse();
       var labels = rs.map(function (r) { return r.label; });
       o.tooltip = { trigger: "axis", confine: true, axisPointer: { type: "shadow" },
         formatter: function (ps) { return rowTip(rs[ps[0].dataIndex], t.cols); } };

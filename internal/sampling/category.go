@@ -97,6 +97,9 @@ func (c *categories) load(list []Category) {
 	c.mu.Unlock()
 }
 
+// pathSeparators folds the ways people separate category levels to "/".
+var pathSeparators = strings.NewReplacer("＞", "/", ">", "/", "\\", "/", "／", "/", " / ", "/")
+
 // resolve finds the category of kind named by text: a code ("15.01"), a name that is
 // unique in the tree ("白酒"), or a path ("酒类/白酒", also with ＞, > or \ between
 // levels). Inactive categories are not offered for new records.
@@ -105,7 +108,7 @@ func (c *categories) resolve(kind Kind, text string) (*Category, error) {
 	if text == "" {
 		return nil, qcity.Errorf(qcity.EINVALID, "registry.required")
 	}
-	norm := strings.NewReplacer("＞", "/", ">", "/", "\\", "/", "／", "/", " / ", "/").Replace(text)
+	norm := pathSeparators.Replace(text)
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	if cat, ok := c.byCode[kind][norm]; ok && cat.Active {

@@ -1,7 +1,6 @@
 package sampling
 
 import (
-	"cmp"
 	"context"
 	"crypto/sha256"
 	"database/sql"
@@ -10,13 +9,9 @@ import (
 	"errors"
 	"io"
 	"runtime"
-	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
-	"time"
-	"unicode/utf8"
 
 	"qcity"
 	"qcity/internal/audit"
@@ -80,9 +75,9 @@ type ImportSummary struct {
 const maxImportErrors = 1000
 
 type rowGroup struct {
-	in    SampleInput
-	rows  []int // spreadsheet row of each item
-	first map[string]string
+	in        SampleInput
+	rows      []int    // spreadsheet row of each item
+	firstVals []string // the sample's columns as its first row gives them
 }
 
 // ImportSamples reads results from a CSV or .xlsx file, one row per test item, judges
@@ -114,6 +109,17 @@ func (s *Service) ImportSamples(ctx context.Context, r io.Reader, filename strin
 	groups := map[string]*rowGroup{}
 	var order []string
 	nrows := 0
+	// Column positions, looked up once: a million rows make the map lookups of Get count.
+	col := map[string]int{}
+	for _, c := range SampleColumns {
+		col[c.Field] = rd.Index(c.Field)
+	}
+	sampleCols := make([]int, len(sampleFields))
+	for i, f := range sampleFields {
+		sampleCols[i] = col[f]
+	}
+	cNo, cItem, cResult, cUnit, cLimit, cCmp, cStd, cLab := col["sample_no"], col["item"], col["result"], col["unit"],
+		col["limit"], col["comparison"], col["standard"], col["lab_verdict"]
 	for {
 		row, err := rd.Next()
 		if errors.Is(err, io.EOF) {
@@ -123,30 +129,43 @@ func (s *Service) ImportSamples(ctx context.Context, r io.Reader, filename strin
 			return ImportSummary{}, err
 		}
 		nrows++
-		no := strings.TrimSpace(row.Get("sample_no"))
+		v := row.Values
+		get := func(f string) string {
+			if i := col[f]; i >= 0 && i < len(v) {
+				return v[i]
+			}
+			return ""
+		}
+		at := func(i int) string {
+			if i >= 0 && i < len(v) {
+				return v[i]
+			}
+			return ""
+		}
+		no := strings.TrimSpace(at(cNo))
 		g := groups[no]
 		if g == nil {
-			g = &rowGroup{first: map[string]string{}}
-			g.in = SampleInput{SampleNo: no, Kind: row.Get("kind"), Level: row.Get("level"), Year: json.Number(strings.TrimSpace(row.Get("year"))),
-				Category: row.Get("category"), ProductName: row.Get("product_name"), Brand: row.Get("brand"),
-				Specification: row.Get("specification"), Batch: row.Get("batch"), ProducerUSCC: row.Get("producer_uscc"),
-				ProducerName: row.Get("producer_name"), SellerUSCC: row.Get("seller_uscc"), SellerName: row.Get("seller_name"),
-				Region: row.Get("region_code"), Stage: row.Get("stage"), SampledOn: row.Get("sampled_on"), Lab: row.Get("lab")}
-			for _, f := range sampleFields {
-				g.first[f] = row.Get(f)
+			g = &rowGroup{firstVals: make([]string, len(sampleCols))}
+			g.in = SampleInput{SampleNo: no, Kind: get("kind"), Level: get("level"), Year: json.Number(strings.TrimSpace(get("year"))),
+				Category: get("category"), ProductName: get("product_name"), Brand: get("brand"),
+				Specification: get("specification"), Batch: get("batch"), ProducerUSCC: get("producer_uscc"),
+				ProducerName: get("producer_name"), SellerUSCC: get("seller_uscc"), SellerName: get("seller_name"),
+				Region: get("region_code"), Stage: get("stage"), SampledOn: get("sampled_on"), Lab: get("lab")}
+			for k, i := range sampleCols {
+				g.firstVals[k] = at(i)
 			}
 			groups[no] = g
 			order = append(order, no)
 		} else {
-			for _, f := range sampleFields {
-				if v := row.Get(f); v != g.first[f] {
-					addErr(qcity.FieldError{Row: row.Line, Field: f, Key: "sampling.row_mismatch",
+			for k, i := range sampleCols {
+				if at(i) != g.firstVals[k] {
+					addErr(qcity.FieldError{Row: row.Line, Field: sampleFields[k], Key: "sampling.row_mismatch",
 						Args: map[string]any{"sample_no": no, "first": g.rows[0]}})
 				}
 			}
 		}
-		g.in.Items = append(g.in.Items, ItemInput{Item: row.Get("item"), Result: row.Get("result"), Unit: row.Get("unit"),
-			Limit: row.Get("limit"), Comparison: row.Get("comparison"), Standard: row.Get("standard"), LabVerdict: row.Get("lab_verdict")})
+		g.in.Items = append(g.in.Items, ItemInput{Item: at(cItem), Result: at(cResult), Unit: at(cUnit),
+			Limit: at(cLimit), Comparison: at(cCmp), Standard: at(cStd), LabVerdict: at(cLab)})
 		g.rows = append(g.rows, row.Line)
 		if nrows%50000 == 0 {
 			progress("read", nrows, 0)
@@ -199,199 +218,267 @@ func (s *Service) bulk(ctx context.Context, inputs []SampleInput, rowsOf [][]int
 			errs = append(errs, fe)
 		}
 	}
-	order := make([]string, len(inputs))
 	rowOf := map[string]int{}
 	for i, in := range inputs {
-		order[i] = strings.TrimSpace(in.SampleNo)
-		if first, dup := rowOf[order[i]]; dup && len(rowsOf[i]) > 0 {
-			addErr(qcity.FieldError{Row: rowsOf[i][0], Field: "sample_no", Key: "sampling.sample_no_repeated", Args: map[string]any{"sample_no": order[i], "first": first}})
+		no := strings.TrimSpace(in.SampleNo)
+		if first, dup := rowOf[no]; dup && len(rowsOf[i]) > 0 {
+			addErr(qcity.FieldError{Row: rowsOf[i][0], Field: "sample_no", Key: "sampling.sample_no_repeated", Args: map[string]any{"sample_no": no, "first": first}})
 		} else if len(rowsOf[i]) > 0 {
-			rowOf[order[i]] = rowsOf[i][0]
+			rowOf[no] = rowsOf[i][0]
 		}
-	}
-	// Validate and judge every sample, on every core: judging is pure, and each worker
-	// has its own lab cache.
-	today := s.today()
-	type result struct {
-		c    checked
-		errs []qcity.FieldError
-	}
-	results := make([]result, len(inputs))
-	workers := max(1, min(runtime.GOMAXPROCS(0), len(inputs)/2000+1))
-	var wg sync.WaitGroup
-	var firstErr error
-	var errMu sync.Mutex
-	var done atomic.Int64
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func(w int) {
-			defer wg.Done()
-			lb := &labs{s: s}
-			for i := w; i < len(inputs); i += workers {
-				c, ferrs, err := s.check(ctx, inputs[i], lb, today)
-				if err != nil {
-					errMu.Lock()
-					firstErr = cmp.Or(firstErr, err)
-					errMu.Unlock()
-					return
-				}
-				if len(ferrs) == 0 {
-					s.finish(&c, today)
-					for k := range c.items {
-						c.items[k].reasonArgsJ = argsJSON(c.items[k].ReasonArgs)
-					}
-				}
-				results[i] = result{c, ferrs}
-				if n := done.Add(1); n%5000 == 0 {
-					progress("check", int(n), len(inputs))
-				}
-			}
-		}(w)
-	}
-	wg.Wait()
-	if firstErr != nil {
-		return ImportSummary{}, firstErr
-	}
-	all := make([]checked, 0, len(order))
-	sum := ImportSummary{DryRun: opt.DryRun, SHA256: sha}
-	for i := range results {
-		rows := rowsOf[i]
-		c, ferrs := results[i].c, results[i].errs
-		for _, fe := range ferrs {
-			fe.Row = rows[0]
-			if strings.HasPrefix(fe.Field, "items[") {
-				// items[i].field → the item's own row and column
-				idx, rest, _ := strings.Cut(strings.TrimPrefix(fe.Field, "items["), "].")
-				if k, err := strconv.Atoi(idx); err == nil && k < len(rows) {
-					fe.Row, fe.Field = rows[k], rest
-				}
-			}
-			addErr(fe)
-		}
-		if len(ferrs) == 0 {
-			all = append(all, c)
-			sum.Items += len(c.items)
-			if c.Verdict == VerdictFail {
-				sum.Failed++
-			}
-			if c.State == StateReview {
-				sum.Review++
-			}
-		}
-	}
-	results = nil
-	// Sample numbers already recorded are row errors too.
-	taken, err := existingSampleNos(ctx, s.DB, order)
-	if err != nil {
-		return ImportSummary{}, err
-	}
-	for _, no := range order {
-		if taken[no] {
-			addErr(qcity.FieldError{Row: rowOf[no], Field: "sample_no", Key: "sampling.sample_no_taken", Args: map[string]any{"sample_no": no}})
-		}
-	}
-	progress("check", len(order), len(order))
-	if nErrs > 0 {
-		sortRowErrors(errs)
-		return ImportSummary{}, &qcity.Error{Code: qcity.EINVALID, Key: "sampling.import_rejected",
-			Args: map[string]any{"count": nErrs, "shown": len(errs)}, Fields: errs}
-	}
-	sum.Samples = len(all)
-	if opt.DryRun {
-		return sum, nil
 	}
 
+	// Samples are judged on every core in chunks while this goroutine writes the
+	// chunks already judged, in order, inside one transaction: the database work
+	// overlaps the judging. The first bad row stops the writing (the judging goes on,
+	// to report every error) and the transaction is rolled back: all or nothing.
+	today := s.today()
+	const chunkSize = 1000
+	nChunks := (len(inputs) + chunkSize - 1) / chunkSize
+	type chunk struct {
+		ok   []checked
+		errs []qcity.FieldError
+		err  error
+		done chan struct{}
+	}
+	chunks := make([]chunk, nChunks)
+	for i := range chunks {
+		chunks[i].done = make(chan struct{})
+	}
+	var next atomic.Int64
+	stop := make(chan struct{})
+	defer close(stop)
+	// One core is left to the writer, the slowest stage.
+	workers := max(1, min(runtime.GOMAXPROCS(0)-1, nChunks))
+	for w := 0; w < workers; w++ {
+		go func() {
+			lb := &labs{s: s} // a lab cache per worker
+			for {
+				k := int(next.Add(1)) - 1
+				if k >= nChunks {
+					return
+				}
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				ch := &chunks[k]
+				for i := k * chunkSize; i < min((k+1)*chunkSize, len(inputs)); i++ {
+					c, ferrs, err := s.check(ctx, inputs[i], lb, today)
+					if err != nil {
+						ch.err = err
+						break
+					}
+					rows := rowsOf[i]
+					for _, fe := range ferrs {
+						fe.Row = rows[0]
+						if strings.HasPrefix(fe.Field, "items[") {
+							// items[i].field → the item's own row and column
+							idx, rest, _ := strings.Cut(strings.TrimPrefix(fe.Field, "items["), "].")
+							if n, err := strconv.Atoi(idx); err == nil && n < len(rows) {
+								fe.Row, fe.Field = rows[n], rest
+							}
+						}
+						ch.errs = append(ch.errs, fe)
+					}
+					if len(ferrs) == 0 {
+						s.finish(&c, today)
+						ch.ok = append(ch.ok, c)
+					}
+				}
+				close(ch.done)
+			}
+		}()
+	}
+
+	sum := ImportSummary{DryRun: opt.DryRun, SHA256: sha}
 	now := s.Clock.Now().UTC()
-	var indexNew func()
-	err = s.DB.InTx(ctx, func(tx *db.Tx) error {
-		var ps []registry.Party
-		for i := range all {
-			ps = append(ps, parties(&all[i])...)
+	var indexNew []func()
+	// What the statistics need of each stored sample, kept small: the checked samples
+	// themselves can go once written.
+	type counted struct {
+		key     cubeKey
+		verdict string
+		items   []Item
+	}
+	var all []counted
+	keep := func(cs []checked) {
+		for i := range cs {
+			all = append(all, counted{keyOf(&cs[i].Sample), cs[i].Verdict, cs[i].items})
 		}
-		ids, idx, err := s.Registry.EnsureEntities(ctx, tx, ps, s.Jurisdiction.Prefecture.Code)
-		if err != nil {
-			qe := qcity.AsError(err)
-			if qe.Code == qcity.EINVALID && len(qe.Fields) > 0 {
-				// Name the row of the sample whose party was bad.
-				f := &qe.Fields[0]
-				if f.Row > 0 && f.Row <= len(ps) {
-					bad := ps[f.Row-1].USCC
-					for _, c := range all {
-						if c.producer.USCC == bad || c.seller.USCC == bad {
-							f.Row = rowOf[c.SampleNo]
-							f.Field = map[bool]string{true: "producer_name", false: "seller_name"}[c.producer.USCC == bad]
-							break
+	}
+	errBad := errors.New("rows rejected") // rolls the transaction back
+	write := func(tx *db.Tx) error {
+		var stmts stmtCache
+		defer stmts.close()
+		written := 0
+		for k := range chunks {
+			ch := &chunks[k]
+			select {
+			case <-ch.done:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+			if ch.err != nil {
+				return ch.err
+			}
+			for _, fe := range ch.errs {
+				addErr(fe)
+			}
+			for _, c := range ch.ok {
+				sum.Items += len(c.items)
+				if c.Verdict == VerdictFail {
+					sum.Failed++
+				}
+				if c.State == StateReview {
+					sum.Review++
+				}
+			}
+			sum.Samples += len(ch.ok)
+			progress("check", min((k+1)*chunkSize, len(inputs)), len(inputs))
+			// Sample numbers already recorded are row errors too.
+			nos := make([]string, len(ch.ok))
+			for i := range ch.ok {
+				nos[i] = ch.ok[i].SampleNo
+			}
+			var q db.Querier = s.DB
+			if tx != nil {
+				q = tx
+			}
+			taken, err := existingSampleNos(ctx, q, nos)
+			if err != nil {
+				return err
+			}
+			for _, no := range nos {
+				if taken[no] {
+					addErr(qcity.FieldError{Row: rowOf[no], Field: "sample_no", Key: "sampling.sample_no_taken", Args: map[string]any{"sample_no": no}})
+				}
+			}
+			if nErrs > 0 || tx == nil {
+				// Keep judging to list every error, or to count a dry run.
+				continue
+			}
+			var ps []registry.Party
+			for i := range ch.ok {
+				ps = append(ps, parties(&ch.ok[i])...)
+			}
+			ids, idx, err := s.Registry.EnsureEntities(ctx, tx, ps, s.Jurisdiction.Prefecture.Code)
+			if err != nil {
+				qe := qcity.AsError(err)
+				if qe.Code == qcity.EINVALID && len(qe.Fields) > 0 {
+					// Name the row of the sample whose party was bad.
+					f := &qe.Fields[0]
+					if f.Row > 0 && f.Row <= len(ps) {
+						bad := ps[f.Row-1].USCC
+						for _, c := range ch.ok {
+							if c.producer.USCC == bad || c.seller.USCC == bad {
+								f.Row = rowOf[c.SampleNo]
+								f.Field = map[bool]string{true: "producer_name", false: "seller_name"}[c.producer.USCC == bad]
+								break
+							}
 						}
 					}
 				}
+				return err
 			}
-			return err
+			indexNew = append(indexNew, idx)
+			for i := range ch.ok {
+				c := &ch.ok[i]
+				c.ProducerID, c.SellerID = ids[c.producer.USCC], ids[c.seller.USCC]
+				c.CreatedAt, c.UpdatedAt = now, now
+				c.RecordedBy, c.RecordedRole = a.Name, string(a.Role)
+			}
+			if err := bulkInsert(ctx, tx, ch.ok, &stmts); err != nil {
+				return err
+			}
+			keep(ch.ok)
+			written += len(ch.ok)
+			ch.ok = nil
+			progress("write", written, len(inputs))
 		}
-		indexNew = idx
-		for i := range all {
-			all[i].ProducerID, all[i].SellerID = ids[all[i].producer.USCC], ids[all[i].seller.USCC]
-			all[i].CreatedAt, all[i].UpdatedAt = now, now
-			all[i].RecordedBy, all[i].RecordedRole = a.Name, string(a.Role)
+		if nErrs > 0 {
+			return errBad
 		}
-		if err := bulkInsert(ctx, tx, all, now, a, progress); err != nil {
-			return err
+		if tx == nil {
+			return nil
 		}
 		return audit.Write(ctx, tx, now, audit.Record{Action: audit.ActionImport, ObjectType: "sample", ObjectID: sum.SHA256[:min(16, len(sum.SHA256))],
 			Region: a.Region, Summary: filename, After: map[string]any{"file": filename, "sha256": sum.SHA256,
 				"samples": sum.Samples, "items": sum.Items, "failed": sum.Failed}})
-	})
+	}
+	var err error
+	if opt.DryRun {
+		err = write(nil)
+	} else {
+		err = s.DB.InTx(ctx, write)
+	}
+	if errors.Is(err, errBad) || (err == nil && nErrs > 0) {
+		sortRowErrors(errs)
+		return ImportSummary{}, &qcity.Error{Code: qcity.EINVALID, Key: "sampling.import_rejected",
+			Args: map[string]any{"count": nErrs, "shown": len(errs)}, Fields: errs}
+	}
 	if err != nil {
 		return ImportSummary{}, err
 	}
-	indexNew()
-	for i := range all {
-		s.Stats.Add(keyOf(&all[i].Sample), all[i].Verdict, all[i].items)
+	if opt.DryRun {
+		return sum, nil
+	}
+	for _, f := range indexNew {
+		f()
+	}
+	for _, c := range all {
+		s.Stats.Add(c.key, c.verdict, c.items)
 	}
 	return sum, nil
 }
 
-// bulkInsert writes samples, their items and their events with multi-row INSERTs.
-func bulkInsert(ctx context.Context, tx *db.Tx, all []checked, now time.Time, a qcity.Actor, progress func(string, int, int)) error {
+// bulkInsert writes samples and their items with multi-row INSERTs.
+func bulkInsert(ctx context.Context, tx *db.Tx, all []checked, stmt *stmtCache) error {
 	const sampleBatch = 400
-	var stmt stmtCache
-	defer stmt.close()
+	// On SQLite the transaction holds the only write lock, so ids can be given out
+	// from the current maximum, sparing RETURNING; PostgreSQL's sequence hands them out.
+	var nextID int64
+	explicit := tx.Dialect() == db.SQLite
+	if explicit {
+		if err := tx.QueryRow(ctx, `SELECT COALESCE(MAX(id), 0) FROM samples`).Scan(&nextID); err != nil {
+			return qcity.Internal(err)
+		}
+	}
 	for start := 0; start < len(all); start += sampleBatch {
 		batch := all[start:min(start+sampleBatch, len(all))]
 		var b strings.Builder
-		b.WriteString(`INSERT INTO samples (` + sampleInsertCols + `) VALUES `)
-		args := make([]any, 0, len(batch)*sampleInsertN)
+		if explicit {
+			b.WriteString(`INSERT INTO samples (id, ` + sampleInsertCols + `) VALUES `)
+		} else {
+			b.WriteString(`INSERT INTO samples (` + sampleInsertCols + `) VALUES `)
+		}
+		args := make([]any, 0, len(batch)*(sampleInsertN+1))
 		row := "(" + strings.TrimSuffix(strings.Repeat("?, ", sampleInsertN), ", ") + ")"
+		if explicit {
+			row = "(?, " + row[1:]
+		}
 		for i := range batch {
 			if i > 0 {
 				b.WriteString(", ")
 			}
 			b.WriteString(row)
+			if explicit {
+				nextID++
+				batch[i].ID = nextID
+				args = append(args, nextID)
+			}
 			args = sampleArgs(args, &batch[i].Sample)
 		}
-		b.WriteString(" RETURNING id")
-		rows, err := stmt.query(ctx, tx, b.String(), args)
-		if err != nil {
-			if db.IsUniqueViolation(err) {
-				return qcity.Errorf(qcity.ECONFLICT, "sampling.import_conflict")
-			}
-			return qcity.Internal(err)
-		}
-		i := 0
-		for rows.Next() {
-			if err := rows.Scan(&batch[i].ID); err != nil {
-				rows.Close()
+		if explicit {
+			if _, err := stmt.exec(ctx, tx, b.String(), args); err != nil {
+				if db.IsUniqueViolation(err) {
+					return qcity.Errorf(qcity.ECONFLICT, "sampling.import_conflict")
+				}
 				return qcity.Internal(err)
 			}
-			i++
-		}
-		if err := rows.Close(); err != nil {
-			return qcity.Internal(err)
-		}
-		if err := rows.Err(); err != nil {
-			return qcity.Internal(err)
-		}
-		if i != len(batch) {
-			return qcity.Internal(errors.New("sampling: bulk insert returned fewer ids than rows"))
+		} else if err := insertReturning(ctx, tx, stmt, b.String()+" RETURNING id", args, batch); err != nil {
+			return err
 		}
 		// Items and events of this batch.
 		var items []any
@@ -415,7 +502,7 @@ func bulkInsert(ctx context.Context, tx *db.Tx, all []checked, now time.Time, a 
 				} else {
 					ib.WriteString(", ")
 				}
-				ib.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+				ib.WriteString(itemRow)
 				items = itemArgs(items, batch[j].ID, &batch[j].items[k])
 				n++
 				if n == 500 {
@@ -428,7 +515,6 @@ func bulkInsert(ctx context.Context, tx *db.Tx, all []checked, now time.Time, a 
 		if err := flush(); err != nil {
 			return err
 		}
-		progress("write", start+len(batch), len(all))
 	}
 	return nil
 }
@@ -462,6 +548,35 @@ func sortRowErrors(errs []qcity.FieldError) {
 			errs[j], errs[j-1] = errs[j-1], errs[j]
 		}
 	}
+}
+
+// insertReturning runs a multi-row INSERT … RETURNING id and sets the samples' ids.
+func insertReturning(ctx context.Context, tx *db.Tx, stmt *stmtCache, q string, args []any, batch []checked) error {
+	rows, err := stmt.query(ctx, tx, q, args)
+	if err != nil {
+		if db.IsUniqueViolation(err) {
+			return qcity.Errorf(qcity.ECONFLICT, "sampling.import_conflict")
+		}
+		return qcity.Internal(err)
+	}
+	i := 0
+	for rows.Next() {
+		if err := rows.Scan(&batch[i].ID); err != nil {
+			rows.Close()
+			return qcity.Internal(err)
+		}
+		i++
+	}
+	if err := rows.Close(); err != nil {
+		return qcity.Internal(err)
+	}
+	if err := rows.Err(); err != nil {
+		return qcity.Internal(err)
+	}
+	if i != len(batch) {
+		return qcity.Internal(errors.New("sampling: bulk insert returned fewer ids than rows"))
+	}
+	return nil
 }
 
 // stmtCache keeps the prepared statements of a bulk insert: full batches repeat the same
@@ -518,50 +633,3 @@ func (c *stmtCache) close() {
 	}
 }
 
-// argsJSON writes a reason's arguments as JSON: the common case (strings and whole
-// numbers) by hand, which an import of a million items notices; anything else through
-// encoding/json.
-func argsJSON(args map[string]any) string {
-	if len(args) == 0 {
-		return "{}"
-	}
-	keys := make([]string, 0, len(args))
-	for k := range args {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	b := make([]byte, 0, 64)
-	b = append(b, '{')
-	for i, k := range keys {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = strconv.AppendQuote(b, k)
-		b = append(b, ':')
-		switch v := args[k].(type) {
-		case string:
-			if !utf8.ValidString(v) || strings.ContainsAny(v, "\"<>&\u2028\u2029") || hasControl(v) {
-				return marshalJSON(args)
-			}
-			b = append(b, '"')
-			b = append(b, v...)
-			b = append(b, '"')
-		case int:
-			b = strconv.AppendInt(b, int64(v), 10)
-		case int64:
-			b = strconv.AppendInt(b, v, 10)
-		default:
-			return marshalJSON(args)
-		}
-	}
-	return string(append(b, '}'))
-}
-
-func hasControl(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] < 0x20 || s[i] == 0x7f {
-			return true
-		}
-	}
-	return false
-}

@@ -135,24 +135,23 @@ type Sample struct {
 // Item is one test item (检验项目) with the result as the lab wrote it and qcity's
 // verdict.
 type Item struct {
-	ID          int64          `json:"id"`
-	Round       int            `json:"round"` // 1 the first test, 2 the re-test
-	Seq         int            `json:"seq"`
-	Item        string         `json:"item"`
-	Result      string         `json:"result"`
-	Unit        string         `json:"unit"`
-	Limit       string         `json:"limit"`
-	LimitID     int64          `json:"limit_id,omitempty"`
-	Comparison  string         `json:"comparison"`
-	Standard    string         `json:"standard"`
-	LabVerdict  string         `json:"lab_verdict"`
-	Verdict     string         `json:"verdict"`
-	ReasonKey   string         `json:"reason_key"`
-	ReasonArgs  map[string]any `json:"reason_args"`
-	Disagrees   bool           `json:"lab_verdict_disagrees"`
-	Micro       bool           `json:"microbiological"`
-	ReasonText  string         `json:"reason,omitempty"`
-	reasonArgsJ string
+	ID         int64          `json:"id"`
+	Round      int            `json:"round"` // 1 the first test, 2 the re-test
+	Seq        int            `json:"seq"`
+	Item       string         `json:"item"`
+	Result     string         `json:"result"`
+	Unit       string         `json:"unit"`
+	Limit      string         `json:"limit"`
+	LimitID    int64          `json:"limit_id,omitempty"`
+	Comparison string         `json:"comparison"`
+	Standard   string         `json:"standard"`
+	LabVerdict string         `json:"lab_verdict"`
+	Verdict    string         `json:"verdict"`
+	ReasonKey  string         `json:"reason_key"`
+	ReasonArgs map[string]any `json:"reason_args"`
+	Disagrees  bool           `json:"lab_verdict_disagrees"`
+	Micro      bool           `json:"microbiological"`
+	ReasonText string         `json:"reason,omitempty"`
 }
 
 // SampleInput is a sample with its items as a lab's system, a form or an import row

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"qcity"
@@ -80,7 +81,7 @@ func measureField(errs *[]qcity.FieldError, field, v string, required bool, max 
 }
 
 func checkText(errs *[]qcity.FieldError, field, v string, required bool, max int, angles bool) string {
-	v = strings.Join(strings.Fields(v), " ")
+	v = collapseSpaces(v)
 	n := utf8.RuneCountInString(v)
 	switch {
 	case n == 0 && required:
@@ -381,4 +382,36 @@ func isPathogen(item string) bool {
 		}
 	}
 	return false
+}
+
+// collapseSpaces trims v and folds runs of white space to one space, without
+// allocating when v is already clean (the usual case, a million times per import).
+func collapseSpaces(v string) string {
+	prevSpace := true // a leading space is not clean
+	for i := 0; i < len(v); {
+		c := v[i]
+		var sp bool
+		size := 1
+		if c < utf8.RuneSelf {
+			sp = c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'
+			if sp && c != ' ' {
+				return strings.Join(strings.Fields(v), " ")
+			}
+		} else {
+			var r rune
+			r, size = utf8.DecodeRuneInString(v[i:])
+			if unicode.IsSpace(r) {
+				return strings.Join(strings.Fields(v), " ")
+			}
+		}
+		if sp && prevSpace {
+			return strings.Join(strings.Fields(v), " ")
+		}
+		prevSpace = sp
+		i += size
+	}
+	if prevSpace && v != "" {
+		return strings.Join(strings.Fields(v), " ")
+	}
+	return v
 }

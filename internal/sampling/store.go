@@ -10,6 +10,7 @@ import (
 
 	"qcity"
 	"qcity/internal/db"
+	"qcity/internal/limits"
 )
 
 const sampleColumns = `s.id, s.sample_no, COALESCE(s.plan_id, 0), COALESCE(s.task_id, 0), s.kind, s.level, s.year,
@@ -59,8 +60,7 @@ func findSample(ctx context.Context, q db.Querier, no string) (Sample, error) {
 
 func findItems(ctx context.Context, q db.Querier, sampleID int64) ([]Item, error) {
 	rows, err := q.Query(ctx, `SELECT id, round, seq, item, result, unit, limit_text, COALESCE(limit_id, 0), comparison,
-		standard, lab_verdict, verdict, reason_key, reason_args, disagrees, micro
-		FROM sample_items WHERE sample_id = ? ORDER BY round, seq`, sampleID)
+		standard, lab_verdict, verdict FROM sample_items WHERE sample_id = ? ORDER BY round, seq`, sampleID)
 	if err != nil {
 		return nil, qcity.Internal(err)
 	}
@@ -68,12 +68,11 @@ func findItems(ctx context.Context, q db.Querier, sampleID int64) ([]Item, error
 	var out []Item
 	for rows.Next() {
 		var it Item
-		var args string
 		if err := rows.Scan(&it.ID, &it.Round, &it.Seq, &it.Item, &it.Result, &it.Unit, &it.Limit, &it.LimitID,
-			&it.Comparison, &it.Standard, &it.LabVerdict, &it.Verdict, &it.ReasonKey, &args, &it.Disagrees, &it.Micro); err != nil {
+			&it.Comparison, &it.Standard, &it.LabVerdict, &it.Verdict); err != nil {
 			return nil, qcity.Internal(err)
 		}
-		json.Unmarshal([]byte(args), &it.ReasonArgs)
+		explain(&it)
 		out = append(out, it)
 	}
 	return out, qcity.Internal(rows.Err())
@@ -152,19 +151,32 @@ func insertEvent(ctx context.Context, q db.Querier, sampleID int64, e Event) err
 	return qcity.Internal(err)
 }
 
-const itemCols = 16
+const itemCols = 12
+
+// itemRow is the placeholder group of one item row.
+const itemRow = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 
 func itemArgs(args []any, sampleID int64, it *Item) []any {
-	ra := it.reasonArgsJ
-	if ra == "" {
-		ra = marshalJSON(it.ReasonArgs)
-	}
 	return append(args, sampleID, it.Round, it.Seq, it.Item, it.Result, it.Unit, it.Limit, db.NullInt(it.LimitID),
-		it.Comparison, it.Standard, it.LabVerdict, it.Verdict, it.ReasonKey, ra, it.Disagrees, it.Micro)
+		it.Comparison, it.Standard, it.LabVerdict, it.Verdict)
 }
 
 const itemInsert = `INSERT INTO sample_items (sample_id, round, seq, item, result, unit, limit_text, limit_id, comparison,
-	standard, lab_verdict, verdict, reason_key, reason_args, disagrees, micro) VALUES `
+	standard, lab_verdict, verdict) VALUES `
+
+// explain re-derives the reason for an item's stored verdict (and whether it disagrees
+// with the lab, and whether it is microbiological) by judging it again: the judge is
+// pure, so the stored inputs give the same answer; only the verdict itself is stored,
+// as the record.
+func explain(it *Item) {
+	j, err := limits.JudgeItem(it.Result, it.Unit, it.Limit, it.Comparison, it.LabVerdict)
+	if err != nil {
+		return
+	}
+	it.ReasonKey, it.ReasonArgs = j.Key, j.Args
+	it.Micro = j.Microbiological || isPathogen(it.Item)
+	it.Disagrees = it.LabVerdict != "" && it.LabVerdict != it.Verdict
+}
 
 func insertItems(ctx context.Context, tx *db.Tx, sampleID int64, items []Item) error {
 	if len(items) == 0 {
@@ -177,7 +189,7 @@ func insertItems(ctx context.Context, tx *db.Tx, sampleID int64, items []Item) e
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+		b.WriteString(itemRow)
 		args = itemArgs(args, sampleID, &items[i])
 	}
 	_, err := tx.Exec(ctx, b.String(), args...)

@@ -164,7 +164,8 @@ CREATE INDEX samples_producer ON samples (producer_id) WHERE producer_id IS NOT 
 CREATE INDEX samples_seller ON samples (seller_id) WHERE seller_id IS NOT NULL;
 CREATE INDEX samples_lab ON samples (lab_org_id);
 
--- Test items (检验项目) as the lab wrote them, with qcity's recomputed verdict.
+-- Test items (检验项目) as the lab wrote them, with qcity's recomputed verdict. The
+-- reason for the verdict is not stored: the judge is pure and re-derives it on reading.
 CREATE TABLE sample_items (
     id            INTEGER PRIMARY KEY,
     sample_id     INTEGER NOT NULL REFERENCES samples (id) ON DELETE CASCADE,
@@ -178,11 +179,7 @@ CREATE TABLE sample_items (
     comparison    TEXT NOT NULL DEFAULT 'full',
     standard      TEXT NOT NULL DEFAULT '',
     lab_verdict   TEXT NOT NULL DEFAULT '',
-    verdict       TEXT NOT NULL,
-    reason_key    TEXT NOT NULL DEFAULT '',
-    reason_args   TEXT NOT NULL DEFAULT '{}',
-    disagrees     INTEGER NOT NULL DEFAULT 0,
-    micro         INTEGER NOT NULL DEFAULT 0
+    verdict       TEXT NOT NULL
 );
 CREATE INDEX sample_items_sample ON sample_items (sample_id);
 

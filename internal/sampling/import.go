@@ -632,4 +632,3 @@ func (c *stmtCache) close() {
 		st.Close()
 	}
 }
-

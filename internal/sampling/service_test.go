@@ -387,3 +387,52 @@ func TestPlanDraw(t *testing.T) {
 		}
 	})
 }
+
+// Every import column rejects a bad value with a row error on that column, and the file
+// lands not at all.
+func TestImportEveryColumn(t *testing.T) {
+	f := newFixture(t, dbtest.SQLite(t))
+	prod := producer(t)
+	cols := []string{"sample_no", "kind", "level", "year", "category", "product_name", "brand", "specification", "batch",
+		"producer_uscc", "producer_name", "seller_uscc", "seller_name", "region_code", "stage", "sampled_on", "lab",
+		"item", "result", "unit", "limit", "comparison", "standard", "lab_verdict"}
+	good := []string{"DC24440800777", "food", "city", "2024", "酒类/白酒", "米酒", "示例牌", "500mL", "2023-12-01", prod, "雷州市示例酒厂",
+		f.seller.USCC, f.seller.Name, "440803", "流通", "2024-01-05", f.lab.Name, "甲醇", "0.12", "g/L", "≤0.6", "full", "GB 2757-2012", "合格"}
+	long := strings.Repeat("长", 201)
+	bad := map[string]string{
+		"sample_no": "DC 1", "kind": "drug", "level": "galactic", "year": "1999", "category": "外星食品", "product_name": "",
+		"brand": long, "specification": long, "batch": long, "producer_uscc": "91440882MA4W00000X", "producer_name": "<b>x</b>",
+		"seller_uscc": "12345", "seller_name": long, "region_code": "110105", "stage": "moon", "sampled_on": "2024-13-01",
+		"lab": "无名实验室", "item": "", "result": "很多", "unit": strings.Repeat("u", 31), "limit": "差不多", "comparison": "eyeball",
+		"standard": long, "lab_verdict": "还行",
+	}
+	for i, col := range cols {
+		row := append([]string(nil), good...)
+		row[i] = bad[col]
+		var line []string
+		for _, v := range row {
+			if strings.ContainsAny(v, ",\"") {
+				v = `"` + strings.ReplaceAll(v, `"`, `""`) + `"`
+			}
+			line = append(line, v)
+		}
+		_, err := f.svc.ImportSamples(f.official, bytes.NewReader(csvRows([]string{strings.Join(line, ",")})), "x.csv", sampling.ImportOptions{})
+		qe := qcity.AsError(err)
+		if qe == nil || qe.Code != qcity.EINVALID {
+			t.Errorf("column %s = %q: %v, want a rejection", col, bad[col], err)
+			continue
+		}
+		found := false
+		for _, fe := range qe.Fields {
+			found = found || (fe.Row == 2 && fe.Field == col)
+		}
+		if !found {
+			t.Errorf("column %s = %q: errors %v, want one on row 2, column %s", col, bad[col], qe.Fields, col)
+		}
+	}
+	var n int
+	f.d.QueryRow(context.Background(), `SELECT COUNT(*) FROM samples`).Scan(&n)
+	if n != 0 {
+		t.Errorf("%d samples written", n)
+	}
+}

@@ -2,8 +2,6 @@ package registry
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"io"
 	"strings"
@@ -84,8 +82,7 @@ func (s *Service) ImportEntities(ctx context.Context, r io.Reader, filename stri
 	if progress == nil {
 		progress = func(string, int, int) {}
 	}
-	h := sha256.New()
-	rd, err := sheet.Open(io.TeeReader(r, h), filename, EntityColumns, sheet.Limits{})
+	rd, err := sheet.Open(r, filename, EntityColumns, sheet.Limits{})
 	if err != nil {
 		return ImportResult{}, err
 	}
@@ -173,7 +170,7 @@ func (s *Service) ImportEntities(ctx context.Context, r io.Reader, filename stri
 	if total == 0 {
 		return ImportResult{}, qcity.Errorf(qcity.EINVALID, "sheet.no_rows")
 	}
-	res := ImportResult{Rows: total, SHA256: hex.EncodeToString(h.Sum(nil))}
+	res := ImportResult{Rows: total, SHA256: rd.SHA256()}
 	// Stamp the rows when the write starts, as close to the commit as can be known,
 	// so other instances' index syncs see them.
 	now = s.Clock.Now().UTC()

@@ -2,9 +2,7 @@ package sampling
 
 import (
 	"context"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"io"
@@ -93,8 +91,7 @@ func (s *Service) ImportSamples(ctx context.Context, r io.Reader, filename strin
 	if progress == nil {
 		progress = func(string, int, int) {}
 	}
-	h := sha256.New()
-	rd, err := sheet.Open(io.TeeReader(r, h), filename, SampleColumns, sheet.Limits{MaxBytes: 512 << 20, MaxRows: 5_000_000})
+	rd, err := sheet.Open(r, filename, SampleColumns, sheet.Limits{MaxBytes: 512 << 20, MaxRows: 5_000_000})
 	if err != nil {
 		return ImportSummary{}, err
 	}
@@ -145,12 +142,13 @@ func (s *Service) ImportSamples(ctx context.Context, r io.Reader, filename strin
 		no := strings.TrimSpace(at(cNo))
 		g := groups[no]
 		if g == nil {
-			g = &rowGroup{firstVals: make([]string, len(sampleCols))}
+			g = &rowGroup{firstVals: make([]string, len(sampleCols)), rows: make([]int, 0, 8)}
 			g.in = SampleInput{SampleNo: no, Kind: get("kind"), Level: get("level"), Year: json.Number(strings.TrimSpace(get("year"))),
 				Category: get("category"), ProductName: get("product_name"), Brand: get("brand"),
 				Specification: get("specification"), Batch: get("batch"), ProducerUSCC: get("producer_uscc"),
 				ProducerName: get("producer_name"), SellerUSCC: get("seller_uscc"), SellerName: get("seller_name"),
-				Region: get("region_code"), Stage: get("stage"), SampledOn: get("sampled_on"), Lab: get("lab")}
+				Region: get("region_code"), Stage: get("stage"), SampledOn: get("sampled_on"), Lab: get("lab"),
+				Items: make([]ItemInput, 0, 8)}
 			for k, i := range sampleCols {
 				g.firstVals[k] = at(i)
 			}
@@ -182,7 +180,7 @@ func (s *Service) ImportSamples(ctx context.Context, r io.Reader, filename strin
 		inputs = append(inputs, groups[no].in)
 		rowsOf = append(rowsOf, groups[no].rows)
 	}
-	return s.bulk(ctx, inputs, rowsOf, opt, filename, hex.EncodeToString(h.Sum(nil)), errs, nErrs)
+	return s.bulk(ctx, inputs, rowsOf, opt, filename, rd.SHA256(), errs, nErrs)
 }
 
 // BulkCreate records many samples with their results in one transaction, as an import
@@ -480,8 +478,8 @@ func bulkInsert(ctx context.Context, tx *db.Tx, all []checked, stmt *stmtCache) 
 		} else if err := insertReturning(ctx, tx, stmt, b.String()+" RETURNING id", args, batch); err != nil {
 			return err
 		}
-		// Items and events of this batch.
-		var items []any
+		// The items of this batch.
+		items := make([]any, 0, 500*itemCols)
 		n := 0
 		var ib strings.Builder
 		flush := func() error {

@@ -44,9 +44,12 @@ package sheet
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"path"
 	"slices"
 	"strings"
@@ -165,8 +168,12 @@ type Reader struct {
 	present    []bool         // by position in cols
 	rows       int
 	err        error
-	nonEmpty   []int // scratch: file columns with a value in the current record
+	nonEmpty   []int  // scratch: file columns with a value in the current record
+	sha256     string // of the whole upload, hex
 }
+
+// SHA256 returns the hex SHA-256 of the uploaded file, for audit records.
+func (r *Reader) SHA256() string { return r.sha256 }
 
 // Open reads the header row of an uploaded file and returns a Reader positioned at the
 // first data row. filename is the name the user gave the file; its extension selects
@@ -191,7 +198,7 @@ func Open(r io.Reader, filename string, cols []Column, lim Limits) (*Reader, err
 	default:
 		return nil, invalid("sheet.unknown_format", "name", baseName(filename))
 	}
-	data, err := io.ReadAll(io.LimitReader(r, lim.MaxBytes+1))
+	data, err := readUpload(r, lim.MaxBytes+1)
 	if err != nil {
 		return nil, qcity.Internal(fmt.Errorf("sheet: read upload: %w", err))
 	}
@@ -220,7 +227,8 @@ func Open(r io.Reader, filename string, cols []Column, lim Limits) (*Reader, err
 	if err != nil {
 		return nil, err
 	}
-	rd := &Reader{src: src, cols: cols, lim: lim, index: index, present: make([]bool, len(cols))}
+	sum := sha256.Sum256(data)
+	rd := &Reader{src: src, cols: cols, lim: lim, index: index, present: make([]bool, len(cols)), sha256: hex.EncodeToString(sum[:])}
 	if err := rd.readHeader(names); err != nil {
 		return nil, err
 	}
@@ -523,4 +531,28 @@ func corrupt(cause error) error {
 	e := qcity.Errorf(qcity.EINVALID, "sheet.corrupt_xlsx")
 	e.Err = cause
 	return e
+}
+
+// readUpload reads at most limit bytes of r into one buffer sized up front when r can tell
+// its size (files, in-memory readers), so a large upload is not copied while the
+// buffer doubles.
+func readUpload(r io.Reader, limit int64) ([]byte, error) {
+	size := int64(-1)
+	switch v := r.(type) {
+	case interface{ Len() int }:
+		size = int64(v.Len())
+	case interface{ Size() int64 }:
+		size = v.Size()
+	case interface{ Stat() (fs.FileInfo, error) }:
+		if fi, err := v.Stat(); err == nil && fi.Mode().IsRegular() {
+			size = fi.Size()
+		}
+	}
+	if size < 0 {
+		return io.ReadAll(io.LimitReader(r, limit))
+	}
+	var buf bytes.Buffer
+	buf.Grow(int(min(size, limit)) + bytes.MinRead)
+	_, err := buf.ReadFrom(io.LimitReader(r, limit))
+	return buf.Bytes(), err
 }

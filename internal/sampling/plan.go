@@ -323,6 +323,7 @@ func (s *Service) FindPlans(ctx context.Context, year int) ([]Plan, error) {
 type Task struct {
 	ID           int64    `json:"id"`
 	PlanID       int64    `json:"plan_id"`
+	PlanName     string   `json:"plan,omitempty"`
 	LabID        int64    `json:"lab_id"`
 	LabName      string   `json:"lab"`
 	Region       string   `json:"region_code"`
@@ -510,22 +511,7 @@ func (s *Service) FindTasks(ctx context.Context, planID int64) ([]Task, error) {
 		tasks = append(tasks, t)
 	}
 	rows.Close()
-	for i := range tasks {
-		rows, err := s.DB.Query(ctx, `SELECT tt.seq, tt.entity_id, e.uscc, e.name, tt.officers FROM task_targets tt
-			JOIN entities e ON e.id = tt.entity_id WHERE tt.task_id = ? ORDER BY tt.seq`, tasks[i].ID)
-		if err != nil {
-			return nil, qcity.Internal(err)
-		}
-		for rows.Next() {
-			var tg Target
-			var off string
-			rows.Scan(&tg.Seq, &tg.EntityID, &tg.USCC, &tg.Name, &off)
-			json.Unmarshal([]byte(off), &tg.Officers)
-			tasks[i].Targets = append(tasks[i].Targets, tg)
-		}
-		rows.Close()
-	}
-	return tasks, nil
+	return tasks, s.fillTargets(ctx, tasks)
 }
 
 // AddOfficer adds a sampling officer to a district's roster.
@@ -556,4 +542,70 @@ func (s *Service) AddOfficer(ctx context.Context, name, regionCode, badge string
 		return audit.Write(ctx, tx, now, audit.Record{Action: audit.ActionCreate, ObjectType: "sampling_officer",
 			ObjectID: name, Region: regionCode, Summary: name})
 	})
+}
+
+// MyTasks lists the tasks the actor should see with their targets: a lab its own, an
+// official those of plans in its region (all, for the city), newest plan first.
+func (s *Service) MyTasks(ctx context.Context) ([]Task, error) {
+	a := qcity.ActorFrom(ctx)
+	q := `SELECT t.id, t.plan_id, p.name, t.lab_org_id, o.name, t.region_code, t.category_code, t.quota, t.status
+		FROM sampling_tasks t JOIN sampling_plans p ON p.id = t.plan_id JOIN organisations o ON o.id = t.lab_org_id`
+	var args []any
+	switch {
+	case a.Role == qcity.RoleLab && a.OrgID != 0:
+		q += ` WHERE t.lab_org_id = ?`
+		args = append(args, a.OrgID)
+	case a.IsOfficial():
+		if a.Region != "" {
+			q += ` WHERE t.region_code LIKE ?`
+			args = append(args, a.Region+"%")
+		}
+	default:
+		return nil, qcity.Errorf(qcity.EFORBIDDEN, "auth.forbidden")
+	}
+	rows, err := s.DB.Query(ctx, q+` ORDER BY p.year DESC, t.plan_id DESC, t.id LIMIT 200`, args...)
+	if err != nil {
+		return nil, qcity.Internal(err)
+	}
+	var tasks []Task
+	for rows.Next() {
+		var t Task
+		if err := rows.Scan(&t.ID, &t.PlanID, &t.PlanName, &t.LabID, &t.LabName, &t.Region, &t.CategoryCode, &t.Quota, &t.Status); err != nil {
+			rows.Close()
+			return nil, qcity.Internal(err)
+		}
+		tasks = append(tasks, t)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, qcity.Internal(err)
+	}
+	return tasks, s.fillTargets(ctx, tasks)
+}
+
+// fillTargets reads the targets of tasks.
+func (s *Service) fillTargets(ctx context.Context, tasks []Task) error {
+	for i := range tasks {
+		tasks[i].Targets = []Target{}
+		rows, err := s.DB.Query(ctx, `SELECT tt.seq, tt.entity_id, e.uscc, e.name, tt.officers FROM task_targets tt
+			JOIN entities e ON e.id = tt.entity_id WHERE tt.task_id = ? ORDER BY tt.seq`, tasks[i].ID)
+		if err != nil {
+			return qcity.Internal(err)
+		}
+		for rows.Next() {
+			var tg Target
+			var off string
+			if err := rows.Scan(&tg.Seq, &tg.EntityID, &tg.USCC, &tg.Name, &off); err != nil {
+				rows.Close()
+				return qcity.Internal(err)
+			}
+			json.Unmarshal([]byte(off), &tg.Officers)
+			tasks[i].Targets = append(tasks[i].Targets, tg)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return qcity.Internal(err)
+		}
+	}
+	return nil
 }

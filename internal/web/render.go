@@ -52,6 +52,7 @@ func parseTemplates(s *Server) (*templates, error) {
 		"num":       formatInt,
 		"neg":       func(n int) int { return -n },
 		"hasPrefix": strings.HasPrefix,
+		"dict":      func() map[string]string { return map[string]string{} },
 		"add":       func(a, b int) int { return a + b },
 		"join":      strings.Join,
 		"percent":   func(n, d int) string { return formatPercent(n, d) },

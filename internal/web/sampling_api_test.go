@@ -203,3 +203,49 @@ func (e *env) sampleCount() string {
 	e.db.QueryRow(t0(), `SELECT COUNT(*) FROM sample_events`).Scan(&events)
 	return " samples:" + itoa(n) + "/" + itoa(items) + "/" + itoa(events)
 }
+
+// The sampling forms show errors beside their fields and keep the input; nothing is
+// written.
+func TestSamplingFormsBadInput(t *testing.T) {
+	e := newEnv(t, dbtest.SQLite(t))
+	if st, body := e.api("POST", "/api/v1/samples", e.keys["city_official"], sampleJSON(e, "DC26440803000200", "")); st != 201 {
+		t.Fatalf("setup: %d %v", st, body)
+	}
+	c := e.newClient()
+	c.login("city")
+	cases := []struct {
+		name, path string
+		form       url.Values
+		status     int
+		contains   []string
+	}{
+		{"officer name too short", "/sampling/officers", url.Values{"name": {"王"}, "region_code": {"440803"}, "badge_no": {"A1"}}, 422, []string{"2 至 20", `value="A1"`}},
+		{"officer outside the city", "/sampling/officers", url.Values{"name": {"王五"}, "region_code": {"440106"}}, 422, []string{"440106"}},
+		{"category name with slash", "/sampling/categories", url.Values{"kind": {"food"}, "parent_code": {"15"}, "name": {"白/酒"}}, 422, []string{"1 至 50", `value="白/酒"`}},
+		{"category under a missing parent", "/sampling/categories", url.Values{"kind": {"food"}, "parent_code": {"99.99"}, "name": {"新类"}}, 422, []string{"99.99"}},
+		{"plan without labs", "/sampling/plans", url.Values{"year": {"2026"}, "kind": {"food_supervision"}, "level": {"city"}, "name": {"测试计划"},
+			"categories": {"粮食加工品 | 铅, 镉 | GB 2762-2022"}, "quotas": {"440803 | 粮食加工品 | 5"}}, 422, []string{"承检机构", "粮食加工品 | 铅, 镉"}},
+		{"plan quota outside the city", "/sampling/plans", url.Values{"year": {"2026"}, "kind": {"food_supervision"}, "level": {"city"}, "name": {"测试计划"},
+			"categories": {"粮食加工品"}, "quotas": {"440106 | 粮食加工品 | 5"}, "labs": {e.lab.Name}}, 422, []string{"440106"}},
+		{"step without an outcome", "/sampling/DC26440803000200/steps", url.Values{"step": {"recheck"}}, 422, []string{"class=\"flash error\""}},
+		{"step out of order", "/sampling/DC26440803000200/steps", url.Values{"step": {"announce"}}, 422, []string{"不合格待送达"}},
+		{"report without results", "/sampling/DC26440803000200/steps", url.Values{"step": {"record_retest"}}, 422, []string{"class=\"flash error\""}},
+	}
+	for _, fc := range cases {
+		t.Run(fc.name, func(t *testing.T) {
+			before := e.snapshot() + e.sampleCount()
+			resp, body := c.post(fc.path, fc.form)
+			if resp.StatusCode != fc.status {
+				t.Fatalf("status %d, want %d", resp.StatusCode, fc.status)
+			}
+			for _, s := range fc.contains {
+				if !strings.Contains(body, s) {
+					t.Errorf("page lacks %q", s)
+				}
+			}
+			if after := e.snapshot() + e.sampleCount(); after != before {
+				t.Errorf("database changed: %s → %s", before, after)
+			}
+		})
+	}
+}

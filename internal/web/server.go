@@ -218,6 +218,7 @@ func (s *Server) registerRoutes() {
 	nonPublic("POST", "/sampling/import", labsAndOfficials, s.handleSampleImport)
 	nonPublic("GET", "/sampling/import/jobs/{job}", labsAndOfficials, s.handleSampleImportJob)
 	official("GET", "/sampling/plans", s.handlePlanList)
+	nonPublic("GET", "/sampling/tasks", labsAndOfficials, s.handleTaskList)
 	official("GET", "/sampling/plans/new", s.handlePlanNew)
 	official("POST", "/sampling/plans", s.handlePlanCreate)
 	official("GET", "/sampling/plans/{id}", s.handlePlanDetail)

@@ -451,6 +451,12 @@ func (s *Server) handleAnnouncementDetail(w http.ResponseWriter, r *http.Request
 }
 
 func (s *Server) handlePlanList(w http.ResponseWriter, r *http.Request) {
+	s.planList(w, r, http.StatusOK, nil, nil)
+}
+
+// planList renders the plans page, with the officer form's input and errors after a
+// failed submission.
+func (s *Server) planList(w http.ResponseWriter, r *http.Request, status int, officer map[string]string, ferr error) {
 	rq := reqFrom(r.Context())
 	p := s.newPage(r, s.Locale.T(rq.Lang, "ui.plans", nil), "plans")
 	year, _ := strconv.Atoi(r.URL.Query().Get("year"))
@@ -459,8 +465,15 @@ func (s *Server) handlePlanList(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	p.Data = map[string]any{"Plans": plans}
-	s.render(w, r, http.StatusOK, "plans", p)
+	if ferr != nil {
+		qe := qcity.AsError(ferr)
+		p.Error, p.Fields = qe, s.fieldMessages(rq.Lang, qe)
+	}
+	if r.URL.Query().Get("saved") == "1" {
+		p.Flash = s.Locale.T(rq.Lang, "ui.saved", nil)
+	}
+	p.Data = map[string]any{"Plans": plans, "Officer": officer}
+	s.render(w, r, status, "plans", p)
 }
 
 type planFormData struct {
@@ -574,6 +587,10 @@ func (s *Server) handlePlanDraw(w http.ResponseWriter, r *http.Request) {
 func (s *Server) handleOfficerCreate(w http.ResponseWriter, r *http.Request) {
 	f := r.PostFormValue
 	if err := s.Sampling.AddOfficer(r.Context(), f("name"), f("region_code"), f("badge_no")); err != nil {
+		if qe := qcity.AsError(err); qe.Code == qcity.EINVALID {
+			s.planList(w, r, statusOf(qe.Code), map[string]string{"name": f("name"), "region_code": f("region_code"), "badge_no": f("badge_no")}, err)
+			return
+		}
 		s.renderError(w, r, err)
 		return
 	}
@@ -581,14 +598,21 @@ func (s *Server) handleOfficerCreate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleCategoryList(w http.ResponseWriter, r *http.Request) {
+	s.categoryList(w, r, http.StatusOK, sampling.Kind(r.URL.Query().Get("kind")), nil, nil)
+}
+
+func (s *Server) categoryList(w http.ResponseWriter, r *http.Request, status int, kind sampling.Kind, in map[string]string, ferr error) {
 	rq := reqFrom(r.Context())
 	p := s.newPage(r, s.Locale.T(rq.Lang, "ui.categories", nil), "categories")
-	kind := sampling.Kind(r.URL.Query().Get("kind"))
 	if !validKindText(string(kind)) {
 		kind = sampling.KindFood
 	}
-	p.Data = map[string]any{"Kind": kind, "Kinds": sampling.Kinds, "Items": s.Sampling.Categories(kind)}
-	s.render(w, r, http.StatusOK, "categories", p)
+	if ferr != nil {
+		qe := qcity.AsError(ferr)
+		p.Error, p.Fields = qe, s.fieldMessages(rq.Lang, qe)
+	}
+	p.Data = map[string]any{"Kind": kind, "Kinds": sampling.Kinds, "Items": s.Sampling.Categories(kind), "Input": in}
+	s.render(w, r, status, "categories", p)
 }
 
 func (s *Server) handleCategorySave(w http.ResponseWriter, r *http.Request) {
@@ -599,10 +623,29 @@ func (s *Server) handleCategorySave(w http.ResponseWriter, r *http.Request) {
 		in.Active = &b
 	}
 	if _, err := s.Sampling.SaveCategory(r.Context(), f("code"), in); err != nil {
+		if qe := qcity.AsError(err); qe.Code == qcity.EINVALID || qe.Code == qcity.ENOTFOUND {
+			s.categoryList(w, r, statusOf(qe.Code), sampling.Kind(in.Kind),
+				map[string]string{"code": f("code"), "parent_code": f("parent_code"), "name": f("name")}, err)
+			return
+		}
 		s.renderError(w, r, err)
 		return
 	}
 	http.Redirect(w, r, "/sampling/categories?kind="+in.Kind, http.StatusSeeOther)
+}
+
+// handleTaskList shows the tasks of the plans: a lab sees its own, with the targets
+// drawn for it and the officer pairs; officials see every task of their region.
+func (s *Server) handleTaskList(w http.ResponseWriter, r *http.Request) {
+	rq := reqFrom(r.Context())
+	p := s.newPage(r, s.Locale.T(rq.Lang, "ui.tasks", nil), "tasks")
+	tasks, err := s.Sampling.MyTasks(r.Context())
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	p.Data = map[string]any{"Tasks": tasks}
+	s.render(w, r, http.StatusOK, "tasks", p)
 }
 
 // sampleExportColumns are the columns of the sample list export.

@@ -343,7 +343,7 @@ type Target struct {
 }
 
 // RiskWeight gives the draw weight of an entity (higher = more likely to be drawn).
-// The credit module sets it from risk classes; by default every entity weighs the same.
+// The credit module sets it from risk classes; by default it is HistoryWeight.
 type RiskWeight func(entityID int64) float64
 
 // candidateSections are the GB/T 4754 sections whose entities a plan kind draws from:
@@ -382,7 +382,11 @@ func (s *Service) DrawTasks(ctx context.Context, planID int64, weight RiskWeight
 		return nil, qcity.Errorf(qcity.EINVALID, "sampling.plan_needs_quotas")
 	}
 	if weight == nil {
-		weight = func(int64) float64 { return 1 }
+		w, err := s.HistoryWeight(ctx, p.Year)
+		if err != nil {
+			return nil, err
+		}
+		weight = w
 	}
 	tasks, err := s.draw(ctx, p, weight)
 	if err != nil {
@@ -608,4 +612,35 @@ func (s *Service) fillTargets(ctx context.Context, tasks []Task) error {
 		}
 	}
 	return nil
+}
+
+// HistoryWeight is the default risk weight of random draws until credit risk classes
+// (A–D) are kept: an entity weighs 1, plus 2 for each sample of its that failed in the
+// three years before the plan's year, as producer or as sampled business, so that
+// businesses with a record of failures are drawn more often (RULES.md §9: the
+// higher-risk, the higher the inspection ratio).
+func (s *Service) HistoryWeight(ctx context.Context, year int) (RiskWeight, error) {
+	rows, err := s.DB.Query(ctx, `SELECT producer_id, seller_id FROM samples WHERE first_verdict = 'fail' AND year >= ? AND year < ?`,
+		year-3, year)
+	if err != nil {
+		return nil, qcity.Internal(err)
+	}
+	defer rows.Close()
+	fails := map[int64]int{}
+	for rows.Next() {
+		var p, sel sql.NullInt64
+		if err := rows.Scan(&p, &sel); err != nil {
+			return nil, qcity.Internal(err)
+		}
+		if p.Valid {
+			fails[p.Int64]++
+		}
+		if sel.Valid && sel.Int64 != p.Int64 {
+			fails[sel.Int64]++
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, qcity.Internal(err)
+	}
+	return func(id int64) float64 { return 1 + 2*float64(fails[id]) }, nil
 }

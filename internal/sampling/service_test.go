@@ -436,3 +436,27 @@ func TestImportEveryColumn(t *testing.T) {
 		t.Errorf("%d samples written", n)
 	}
 }
+
+// With no risk classes, businesses with failed samples in the last three years weigh
+// more in the random draw.
+func TestHistoryWeight(t *testing.T) {
+	f := newFixture(t, dbtest.SQLite(t))
+	in := f.input("DC24440800501", methanolBad)
+	in.ProducerUSCC = producer(t)
+	if _, err := f.svc.CreateSample(f.official, in); err != nil {
+		t.Fatal(err)
+	}
+	w, err := f.svc.HistoryWeight(f.official, 2025)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := w(f.seller.ID); got != 3 {
+		t.Errorf("seller with one failure weighs %v, want 3", got)
+	}
+	if got := w(999999); got != 1 {
+		t.Errorf("clean entity weighs %v, want 1", got)
+	}
+	if w2, _ := f.svc.HistoryWeight(f.official, 2028); w2(f.seller.ID) != 1 {
+		t.Error("a failure more than three years before the plan still counts")
+	}
+}

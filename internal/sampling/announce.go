@@ -2,12 +2,16 @@ package sampling
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"time"
 
 	"qcity"
 	"qcity/internal/db"
+	"qcity/internal/translog"
 )
 
 // Announcement is the publication (公告) of a failed sample with the fields Order 15
@@ -96,38 +100,131 @@ func (s *Service) publish(ctx context.Context, tx *db.Tx, smp *Sample, today qci
 	a := Announcement{SampleNo: smp.SampleNo, Kind: smp.Kind, Year: smp.Year, PublishedOn: today, Status: AnnouncementPublished,
 		RetestPending: inAny(smp.State, StateRetestRequested, StateRetestAccepted, StateRetestLabAssigned),
 		ProductName:   smp.ProductName, ProducerName: smp.ProducerName, SellerName: smp.SellerName, Content: n}
+	content := marshalJSON(n)
 	err = tx.QueryRow(ctx, `INSERT INTO announcements (sample_id, kind, year, published_on, status, retest_pending,
 		product_name, producer_name, seller_name, content, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		smp.ID, string(a.Kind), a.Year, today, a.Status, a.RetestPending, a.ProductName, a.ProducerName, a.SellerName,
-		marshalJSON(n), now).Scan(&a.ID)
-	return a, qcity.Internal(err)
+		content, now).Scan(&a.ID)
+	if err != nil {
+		return a, qcity.Internal(err)
+	}
+	return a, s.logAnnouncement(ctx, tx, "announcement.published", a, content)
 }
 
-func supersedeAnnouncements(ctx context.Context, tx *db.Tx, sampleID int64, on qcity.Date, note string) error {
+// AnnouncementState is the public state of an announcement as the tamper-evident log
+// records it: its identity, dates and status, and the SHA-256 of the published content.
+type AnnouncementState struct {
+	SampleNo      string     `json:"sample_no"`
+	Kind          Kind       `json:"kind"`
+	Year          int        `json:"year"`
+	ProductName   string     `json:"product_name"`
+	ProducerName  string     `json:"producer_name"`
+	SellerName    string     `json:"seller_name"`
+	PublishedOn   qcity.Date `json:"published_on"`
+	Status        string     `json:"status"`
+	SupersededOn  qcity.Date `json:"superseded_on,omitzero"`
+	ContentSHA256 string     `json:"content_sha256"`
+}
+
+// PublicState is the state the log records for a, whose stored content is content.
+func (a Announcement) PublicState(content string) AnnouncementState {
+	sum := sha256.Sum256([]byte(content))
+	return AnnouncementState{SampleNo: a.SampleNo, Kind: a.Kind, Year: a.Year, ProductName: a.ProductName,
+		ProducerName: a.ProducerName, SellerName: a.SellerName, PublishedOn: a.PublishedOn, Status: a.Status,
+		SupersededOn: a.SupersededOn, ContentSHA256: hex.EncodeToString(sum[:])}
+}
+
+// AnnouncementRef is the log ref of an announcement.
+func AnnouncementRef(id int64) string { return fmt.Sprintf("announcement/%d", id) }
+
+func (s *Service) logAnnouncement(ctx context.Context, tx *db.Tx, kind string, a Announcement, content string) error {
+	if s.Log == nil {
+		return nil
+	}
+	date := a.PublishedOn
+	if !a.SupersededOn.IsZero() {
+		date = a.SupersededOn
+	}
+	_, err := s.Log.Append(ctx, tx, translog.Record{Kind: kind, Ref: AnnouncementRef(a.ID), Subject: a.SampleNo, Date: date,
+		State: a.PublicState(content)})
+	return err
+}
+
+func (s *Service) supersedeAnnouncements(ctx context.Context, tx *db.Tx, sampleID int64, on qcity.Date, note string) error {
 	if note == "" {
 		note = "复检/异议结论推翻原检验结论"
 	}
-	_, err := tx.Exec(ctx, `UPDATE announcements SET status = ?, superseded_on = ?, supersede_note = ?
-		WHERE sample_id = ? AND status = ?`, AnnouncementSuperseded, on, note, sampleID, AnnouncementPublished)
-	return qcity.Internal(err)
+	if _, err := tx.Exec(ctx, `UPDATE announcements SET status = ?, superseded_on = ?, supersede_note = ?
+		WHERE sample_id = ? AND status = ?`, AnnouncementSuperseded, on, note, sampleID, AnnouncementPublished); err != nil {
+		return qcity.Internal(err)
+	}
+	rows, err := tx.Query(ctx, `SELECT `+announcementColumns+` FROM announcements a JOIN samples s ON s.id = a.sample_id
+		WHERE a.sample_id = ? AND a.status = ? AND a.superseded_on = ? ORDER BY a.id`, sampleID, AnnouncementSuperseded, on)
+	if err != nil {
+		return qcity.Internal(err)
+	}
+	var anns []Announcement
+	var contents []string
+	for rows.Next() {
+		a, content, err := scanAnnouncementContent(rows)
+		if err != nil {
+			rows.Close()
+			return qcity.Internal(err)
+		}
+		anns, contents = append(anns, a), append(contents, content)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return qcity.Internal(err)
+	}
+	for i, a := range anns {
+		if err := s.logAnnouncement(ctx, tx, "announcement.superseded", a, contents[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// LoggedStates returns the public state of every announcement, by log ref.
+func LoggedStates(ctx context.Context, q db.Querier) (map[string][]byte, error) {
+	rows, err := q.Query(ctx, `SELECT `+announcementColumns+` FROM announcements a JOIN samples s ON s.id = a.sample_id`)
+	if err != nil {
+		return nil, qcity.Internal(err)
+	}
+	defer rows.Close()
+	out := map[string][]byte{}
+	for rows.Next() {
+		a, content, err := scanAnnouncementContent(rows)
+		if err != nil {
+			return nil, qcity.Internal(err)
+		}
+		b, _ := json.Marshal(a.PublicState(content))
+		out[AnnouncementRef(a.ID)] = b
+	}
+	return out, qcity.Internal(rows.Err())
 }
 
 const announcementColumns = `a.id, s.sample_no, a.kind, a.year, a.published_on, a.status, a.retest_pending, a.superseded_on,
 	a.supersede_note, a.product_name, a.producer_name, a.seller_name, a.content`
 
 func scanAnnouncement(row interface{ Scan(...any) error }) (Announcement, error) {
+	a, _, err := scanAnnouncementContent(row)
+	return a, err
+}
+
+func scanAnnouncementContent(row interface{ Scan(...any) error }) (Announcement, string, error) {
 	var a Announcement
 	var kind, content string
 	if err := row.Scan(&a.ID, &a.SampleNo, &kind, &a.Year, &a.PublishedOn, &a.Status, &a.RetestPending, &a.SupersededOn,
 		&a.SupersedeNote, &a.ProductName, &a.ProducerName, &a.SellerName, &content); err != nil {
-		return Announcement{}, err
+		return Announcement{}, "", err
 	}
 	a.Kind = Kind(kind)
 	json.Unmarshal([]byte(content), &a.Content)
 	if a.Content.FailedItems == nil {
 		a.Content.FailedItems = []FailedItem{}
 	}
-	return a, nil
+	return a, content, nil
 }
 
 func findAnnouncementsOf(ctx context.Context, q db.Querier, sampleID int64) ([]Announcement, error) {
@@ -216,4 +313,24 @@ func (s *Service) FindAnnouncement(ctx context.Context, id int64) (Announcement,
 	s.DB.QueryRow(ctx, `SELECT sample_id FROM announcements WHERE id = ?`, id).Scan(&sampleID)
 	hist, err := findAnnouncementsOf(ctx, s.DB, sampleID)
 	return a, hist, err
+}
+
+// AnnouncementsAbout lists the announcements naming an entity as producer or seller,
+// newest first. Public.
+func (s *Service) AnnouncementsAbout(ctx context.Context, entityID int64, limit int) ([]Announcement, error) {
+	rows, err := s.DB.Query(ctx, `SELECT `+announcementColumns+` FROM announcements a JOIN samples s ON s.id = a.sample_id
+		WHERE s.producer_id = ? OR s.seller_id = ? ORDER BY a.published_on DESC, a.id DESC LIMIT ?`, entityID, entityID, limit)
+	if err != nil {
+		return nil, qcity.Internal(err)
+	}
+	defer rows.Close()
+	out := []Announcement{}
+	for rows.Next() {
+		a, err := scanAnnouncement(rows)
+		if err != nil {
+			return nil, qcity.Internal(err)
+		}
+		out = append(out, a)
+	}
+	return out, qcity.Internal(rows.Err())
 }

@@ -398,7 +398,7 @@ func (s *Service) ApplyStep(ctx context.Context, no string, in StepInput) (Detai
 		}
 		if tr.To == StateOverturned {
 			smp.Verdict = VerdictPass // the re-test or objection is final
-			if err := supersedeAnnouncements(ctx, tx, smp.ID, today, in.Note); err != nil {
+			if err := s.supersedeAnnouncements(ctx, tx, smp.ID, today, in.Note); err != nil {
 				return err
 			}
 		}

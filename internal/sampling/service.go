@@ -14,6 +14,7 @@ import (
 	"qcity/internal/limits"
 	"qcity/internal/region"
 	"qcity/internal/registry"
+	"qcity/internal/translog"
 	"qcity/internal/uscc"
 	"qcity/internal/workday"
 )
@@ -33,6 +34,7 @@ type Service struct {
 	Workflow     *Workflow
 	Limits       LimitLookup // may be nil: items must then carry their limit
 	Stats        *Cube
+	Log          *translog.Log // the tamper-evident log announcements are appended to; nil: none
 
 	cats categories
 }

@@ -151,7 +151,7 @@ func (s *Service) idsWhere(ctx context.Context, tx *db.Tx, query string, args ..
 // expireSerious ends listings whose term is over; the record's date is the first day
 // off the list, whatever day the engine ran.
 func (s *Service) expireSerious(ctx context.Context, tx *db.Tx, on qcity.Date) ([]logRec, error) {
-	ids, err := s.idsWhere(ctx, tx, `SELECT id FROM serious_listings WHERE state IN (?, ?) AND expires_on <= ? ORDER BY id`,
+	ids, err := s.idsWhere(ctx, tx, `SELECT id FROM serious_listings WHERE state IN (?, ?) AND expires_on < ? ORDER BY id`,
 		SeriousListed, SeriousRemovalApplied, on)
 	if err != nil {
 		return nil, err
@@ -162,14 +162,14 @@ func (s *Service) expireSerious(ctx context.Context, tx *db.Tx, on qcity.Date) (
 		if err != nil {
 			return nil, err
 		}
-		l.State, l.RemovedOn, l.RemovalNote = SeriousExpired, l.ExpiresOn, "期满移出"
+		l.State, l.RemovedOn, l.RemovalNote = SeriousExpired, l.ExpiresOn.AddDays(1), "期满移出"
 		if err := s.saveSerious(ctx, tx, &l); err != nil {
 			return nil, err
 		}
 		if err := s.closeRepairs(ctx, tx, TargetSerious, l.ID, on); err != nil {
 			return nil, err
 		}
-		recs = append(recs, logRec{l.USCC, recordOf(KindSeriousExpired, seriousRef(l.ID), l.USCC, l.ExpiresOn, l.PublicState())})
+		recs = append(recs, logRec{l.USCC, recordOf(KindSeriousExpired, seriousRef(l.ID), l.USCC, l.RemovedOn, l.PublicState())})
 	}
 	return recs, nil
 }

@@ -111,10 +111,13 @@ func LegacyTransferFlag(listedOn, on qcity.Date, stillListed bool) bool {
 	if !stillListed || listedOn.Year < 2016 || listedOn.Year > 2021 {
 		return false
 	}
-	return !on.Before(addYears(listedOn, 3))
+	return on.After(addYears(listedOn, 3))
 }
 
-func addYears(d qcity.Date, n int) qcity.Date { return qcity.NewDate(d.Year+n, d.Month, d.Day) }
+// Periods in months and years run by the civil-law rule (民法典 Arts. 201–203): they
+// start the day after the event and end on the corresponding day of the last month, or
+// on that month's last day when it has no such day. addMonths(d, n) is that last day.
+func addYears(d qcity.Date, n int) qcity.Date { return addMonths(d, 12*n) }
 func addMonths(d qcity.Date, n int) qcity.Date {
 	// The same day n months on, or the month's last day when it has no such day
 	// (31 August + 6 months is 28/29 February).
@@ -123,19 +126,19 @@ func addMonths(d qcity.Date, n int) qcity.Date {
 	return qcity.NewDate(t.Year, t.Month, min(d.Day, last))
 }
 
-// SeriousTerm: a serious-list listing ends after 3 years, or at the end of a longer
-// restriction (Order 44 Art. 21). It returns the first day no longer listed.
+// SeriousExpires is the last day of a serious-list listing: three years, or the end of
+// a longer restriction (Order 44 Art. 21). The listing ends the day after.
 func SeriousExpires(listedOn, restrictionUntil qcity.Date) qcity.Date {
 	end := addYears(listedOn, 3)
-	if !restrictionUntil.IsZero() && restrictionUntil.AddDays(1).After(end) {
-		return restrictionUntil.AddDays(1)
+	if restrictionUntil.After(end) {
+		return restrictionUntil
 	}
 	return end
 }
 
-// SeriousEarlyRemovalFrom is the first day an early removal may be applied for: one
-// year after listing (Art. 16).
-func SeriousEarlyRemovalFrom(listedOn qcity.Date) qcity.Date { return addYears(listedOn, 1) }
+// SeriousEarlyRemovalFrom is the first day an early removal may be applied for: once
+// a full year on the list has passed (Art. 16).
+func SeriousEarlyRemovalFrom(listedOn qcity.Date) qcity.Date { return addYears(listedOn, 1).AddDays(1) }
 
 // Early-removal deadlines (Arts. 17–18): accept within 2 WD of the application,
 // decide within 15 WD of acceptance, stop publication within 3 WD of the decision.
@@ -283,9 +286,9 @@ func PenaltyPublicity(f PenaltyFacts, th Thresholds, publishedOn qcity.Date) Pub
 	}
 	p := Publicity{Published: true}
 	if light {
-		p.Term, p.EndsOn = "3m", addMonths(publishedOn, 3).AddDays(-1)
+		p.Term, p.EndsOn = "3m", addMonths(publishedOn, 3)
 	} else {
-		p.Term, p.EndsOn = "3y", addYears(publishedOn, 3).AddDays(-1)
+		p.Term, p.EndsOn = "3y", addYears(publishedOn, 3)
 		if !f.RestrictionUntil.IsZero() && f.RestrictionUntil.After(p.EndsOn) {
 			p.Term, p.EndsOn = "restriction", f.RestrictionUntil
 		}
@@ -295,7 +298,7 @@ func PenaltyPublicity(f PenaltyFacts, th Thresholds, publishedOn qcity.Date) Pub
 		if f.Domain == DomainFood || f.Domain == DomainDrug || f.Domain == DomainSpecialEquipment {
 			wait = 12
 		}
-		if from := addMonths(publishedOn, wait); !from.After(p.EndsOn) {
+		if from := addMonths(publishedOn, wait).AddDays(1); !from.After(p.EndsOn) {
 			p.EarlyEndFrom = from
 		}
 	}

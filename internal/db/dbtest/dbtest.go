@@ -59,6 +59,19 @@ func Postgres(t testing.TB) *db.DB {
 	return open(t, db.WithSearchPath(dsn, schema))
 }
 
+// PostgresTwice opens two independent handles on one fresh PostgreSQL schema, as two
+// qcity instances sharing a database would have.
+func PostgresTwice(t testing.TB) (*db.DB, *db.DB) {
+	t.Helper()
+	a := Postgres(t)
+	dsn := PostgresDSN(t)
+	var schema string
+	if err := a.QueryRow(context.Background(), "SELECT current_schema()").Scan(&schema); err != nil {
+		t.Fatal(err)
+	}
+	return a, open(t, db.WithSearchPath(dsn, schema))
+}
+
 func open(t testing.TB, dsn string) *db.DB {
 	t.Helper()
 	ctx := context.Background()

@@ -111,7 +111,7 @@ func TestListingDates(t *testing.T) {
 		}
 	}
 	for _, c := range []struct {
-		listed, on string
+		listed, on  string
 		still, flag bool
 	}{
 		{"2019-07-10", "2022-07-11", true, true}, {"2019-07-10", "2022-07-10", true, false},

@@ -16,12 +16,14 @@ import (
 
 	"qcity"
 	"qcity/internal/auth"
+	"qcity/internal/credit"
 	"qcity/internal/db"
 	"qcity/internal/demo"
 	"qcity/internal/limits"
 	"qcity/internal/region"
 	"qcity/internal/registry"
 	"qcity/internal/sampling"
+	"qcity/internal/translog"
 	"qcity/internal/web"
 )
 
@@ -57,9 +59,12 @@ Usage:
   qcity apikey create --name N --role R [--region CODE]
   qcity apikey revoke ID|NAME
   qcity apikey list
+  qcity rules run [--date YYYY-MM-DD] [--force]      (the credit rules engine; serve runs it daily)
+  qcity log verify [--url URL | --db DSN] [--state FILE] [--key KEY]
 
 Environment: QCITY_DB (default ./qcity.db), QCITY_ADDR (default 127.0.0.1:8080),
-QCITY_JURISDICTION (prefecture code, default 440800 湛江市).
+QCITY_JURISDICTION (prefecture code, default 440800 湛江市), QCITY_LOG_KEY (the log's
+signing key file, default the database file + .logkey).
 Roles: admin, city_official, county_official, lab, certification_body, enterprise, api_client.
 `
 
@@ -85,6 +90,10 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return m.runUser(ctx, args[1:])
 	case "apikey":
 		return m.runAPIKey(ctx, args[1:])
+	case "rules":
+		return m.runRules(ctx, args[1:])
+	case "log":
+		return m.runLog(ctx, args[1:])
 	}
 	return usageError{fmt.Sprintf("unknown command %q; run `qcity help`", args[0])}
 }
@@ -93,6 +102,7 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 type common struct {
 	db           string
 	jurisdiction string
+	logKey       string
 }
 
 func (m *Main) flags(name string, c *common) *flag.FlagSet {
@@ -102,6 +112,8 @@ func (m *Main) flags(name string, c *common) *flag.FlagSet {
 	c.jurisdiction = m.env("QCITY_JURISDICTION", region.DefaultPrefecture)
 	fs.StringVar(&c.db, "db", c.db, "SQLite file path or postgres:// URL (env QCITY_DB)")
 	fs.StringVar(&c.jurisdiction, "jurisdiction", c.jurisdiction, "GB/T 2260 code of the bureau's prefecture (env QCITY_JURISDICTION)")
+	c.logKey = m.env("QCITY_LOG_KEY", "")
+	fs.StringVar(&c.logKey, "log-key", c.logKey, "file of the log's signing key, made on first start (env QCITY_LOG_KEY; default: the SQLite file's path + .logkey, or ./qcity-log.key)")
 	return fs
 }
 
@@ -131,6 +143,8 @@ type app struct {
 	registry     *registry.Service
 	sampling     *sampling.Service
 	limits       *limits.Catalogue
+	log          *translog.Log
+	credit       *credit.Service
 }
 
 func (a *app) Close() { a.db.Close() }
@@ -182,7 +196,65 @@ func (m *Main) open(ctx context.Context, c common, migrate bool) (*app, error) {
 		return nil, err
 	}
 	a.sampling.Limits = a.limits
+	if a.log, err = m.openLog(ctx, c, d, j); err != nil {
+		d.Close()
+		return nil, err
+	}
+	a.sampling.Log = a.log
+	a.credit = credit.NewService(d, m.Clock, a.registry, a.log, j)
+	if err := a.credit.Load(ctx); err != nil {
+		d.Close()
+		return nil, err
+	}
 	return a, nil
+}
+
+// logKeyPath is where the log's signing key lives: --log-key, or next to the SQLite
+// file, or in the working directory for PostgreSQL.
+func logKeyPath(c common) string {
+	if c.logKey != "" {
+		return c.logKey
+	}
+	if db.IsPostgresDSN(c.db) {
+		return "qcity-log.key"
+	}
+	return c.db + ".logkey"
+}
+
+// openLog opens the tamper-evident log, making its Ed25519 signing key on first start
+// (written with mode 0600, never stored in the database; only the public key is).
+func (m *Main) openLog(ctx context.Context, c common, d *db.DB, j *region.Jurisdiction) (*translog.Log, error) {
+	path := logKeyPath(c)
+	b, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		skey, err := translog.GenerateKey("qcity/" + j.Prefecture.Code)
+		if err != nil {
+			return nil, err
+		}
+		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		if err != nil {
+			return nil, fmt.Errorf("creating the log key %s: %w", path, err)
+		}
+		if _, err := f.WriteString(skey + "\n"); err != nil {
+			f.Close()
+			return nil, err
+		}
+		if err := f.Close(); err != nil {
+			return nil, err
+		}
+		fmt.Fprintf(m.Stderr, "created the log signing key %s (keep it safe and backed up; its public key is served at /api/v1/log/key)\n", path)
+		b = []byte(skey)
+	} else if err != nil {
+		return nil, fmt.Errorf("reading the log key: %w", err)
+	}
+	l, err := translog.New(d, m.Clock, string(b))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if err := l.Init(ctx); err != nil {
+		return nil, err
+	}
+	return l, nil
 }
 
 func (m *Main) runMigrate(ctx context.Context, args []string) error {
@@ -248,7 +320,8 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	log.Info("name index loaded", "entities", a.registry.IndexLen(), "ms", time.Since(start).Milliseconds())
 
 	srv, err := web.New(web.Config{SecureCookie: *secure}, web.Server{DB: a.db, Clock: m.Clock, Log: log,
-		Auth: a.auth, Registry: a.registry, Sampling: a.sampling, Jurisdiction: a.jurisdiction}, func() error {
+		Auth: a.auth, Registry: a.registry, Sampling: a.sampling, Credit: a.credit, TransLog: a.log,
+		RiskWeight: a.credit.RiskWeight, Jurisdiction: a.jurisdiction}, func() error {
 		p, err := a.db.Pending(ctx)
 		if err != nil {
 			return err
@@ -303,6 +376,7 @@ func (m *Main) background(ctx context.Context, a *app, log *slog.Logger) {
 	rebuild := time.NewTicker(10 * time.Minute)
 	defer sync.Stop()
 	defer rebuild.Stop()
+	m.dailyRules(ctx, a, log)
 	for {
 		select {
 		case <-ctx.Done():
@@ -321,7 +395,20 @@ func (m *Main) background(ctx context.Context, a *app, log *slog.Logger) {
 			if err := a.auth.DeleteExpired(ctx); err != nil && ctx.Err() == nil {
 				log.Error("session cleanup", "err", err)
 			}
+			m.dailyRules(ctx, a, log)
 		}
+	}
+}
+
+// dailyRules runs the credit rules engine for today unless this or another instance
+// already has (the run's date row decides). Called at start and every 10 minutes.
+func (m *Main) dailyRules(ctx context.Context, a *app, log *slog.Logger) {
+	sum, err := a.credit.RunRules(ctx, qcity.DateOf(m.Clock.Now()), false)
+	switch {
+	case err != nil && ctx.Err() == nil:
+		log.Error("rules run", "err", err)
+	case err == nil && !sum.Skipped:
+		log.Info("rules run", "date", sum.Date.String(), "changes", sum.Changes(), "ms", sum.Took.Milliseconds())
 	}
 }
 

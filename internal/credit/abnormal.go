@@ -347,7 +347,7 @@ func (s *Service) list(ctx context.Context, tx *db.Tx, a *Abnormal, on qcity.Dat
 
 // nextDecisionNo numbers decisions per kind and year: "湛市监异列〔2026〕17号".
 func (s *Service) nextDecisionNo(ctx context.Context, tx *db.Tx, kind string, year int) (string, error) {
-	key := fmt.Sprintf("credit.seq.%s.%d", kind, year)
+	key := fmt.Sprintf("credit/seq/%s/%d", kind, year)
 	var n int
 	err := tx.QueryRow(ctx, `INSERT INTO settings (key, value, updated_at) VALUES (?, '1', ?)
 		ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(settings.value AS INTEGER) + 1 AS TEXT), updated_at = excluded.updated_at

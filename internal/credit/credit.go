@@ -42,7 +42,7 @@ func DefaultConfig() Config {
 	return Config{Thresholds: DefaultThresholds, SeriousApproval: true, Risk: DefaultRiskConfig()}
 }
 
-const configKey = "credit.config"
+const configKey = "credit/config"
 
 // Service runs the credit workflows.
 type Service struct {
@@ -162,7 +162,7 @@ func findPartyByID(ctx context.Context, q db.Querier, id int64) (party, error) {
 		FROM entities WHERE id = ?`, id).
 		Scan(&p.ID, &p.USCC, &p.Name, &p.Type, &p.LegalRep, &p.Region, &p.Status, &p.EstablishedOn)
 	if errors.Is(err, sql.ErrNoRows) {
-		return p, qcity.Errorf(qcity.ENOTFOUND, "error.not_found")
+		return p, qcity.Errorf(qcity.ENOTFOUND, "web.not_found")
 	}
 	return p, qcity.Internal(err)
 }

@@ -38,7 +38,7 @@ var Instance = func() string {
 	return fmt.Sprintf("%s/%d", h, os.Getpid())
 }()
 
-const riskMonthKey = "credit.risk_month"
+const riskMonthKey = "credit/risk_month"
 
 // RunRules performs every date-driven step due on day on, in one transaction:
 //   - listing proposals for entities that had not filed the last closed year's report

@@ -390,7 +390,7 @@ func (s *Service) DocumentData(ctx context.Context, id int64) (Document, []byte,
 		FROM documents d JOIN entities e ON e.id = d.entity_id WHERE d.id = ?`, id).
 		Scan(&d.ID, &d.Name, &d.ContentType, &d.Size, &d.SHA256, &data, &code, &region)
 	if errors.Is(err, sql.ErrNoRows) || err == nil && !mayViewPrivate(qcity.ActorFrom(ctx), code, region) {
-		return Document{}, nil, qcity.Errorf(qcity.ENOTFOUND, "error.not_found")
+		return Document{}, nil, qcity.Errorf(qcity.ENOTFOUND, "web.not_found")
 	}
 	if err != nil {
 		return Document{}, nil, qcity.Internal(err)

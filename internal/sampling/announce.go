@@ -33,6 +33,8 @@ type Announcement struct {
 	ProducerName  string     `json:"producer_name"`
 	SellerName    string     `json:"seller_name"`
 	Content       Notice     `json:"content"`
+	// PublicState is the state the tamper-evident log holds for the announcement.
+	PublicState AnnouncementState `json:"public_state"`
 }
 
 // Notice is the published content of an announcement.
@@ -108,6 +110,7 @@ func (s *Service) publish(ctx context.Context, tx *db.Tx, smp *Sample, today qci
 	if err != nil {
 		return a, qcity.Internal(err)
 	}
+	a.PublicState = stateOf(a, content)
 	return a, s.logAnnouncement(ctx, tx, "announcement.published", a, content)
 }
 
@@ -126,8 +129,8 @@ type AnnouncementState struct {
 	ContentSHA256 string     `json:"content_sha256"`
 }
 
-// PublicState is the state the log records for a, whose stored content is content.
-func (a Announcement) PublicState(content string) AnnouncementState {
+// stateOf is the state the log records for a, whose stored content is content.
+func stateOf(a Announcement, content string) AnnouncementState {
 	sum := sha256.Sum256([]byte(content))
 	return AnnouncementState{SampleNo: a.SampleNo, Kind: a.Kind, Year: a.Year, ProductName: a.ProductName,
 		ProducerName: a.ProducerName, SellerName: a.SellerName, PublishedOn: a.PublishedOn, Status: a.Status,
@@ -146,7 +149,7 @@ func (s *Service) logAnnouncement(ctx context.Context, tx *db.Tx, kind string, a
 		date = a.SupersededOn
 	}
 	_, err := s.Log.Append(ctx, tx, translog.Record{Kind: kind, Ref: AnnouncementRef(a.ID), Subject: a.SampleNo, Date: date,
-		State: a.PublicState(content)})
+		State: stateOf(a, content)})
 	return err
 }
 
@@ -194,11 +197,11 @@ func LoggedStates(ctx context.Context, q db.Querier) (map[string][]byte, error) 
 	defer rows.Close()
 	out := map[string][]byte{}
 	for rows.Next() {
-		a, content, err := scanAnnouncementContent(rows)
+		a, _, err := scanAnnouncementContent(rows)
 		if err != nil {
 			return nil, qcity.Internal(err)
 		}
-		b, _ := json.Marshal(a.PublicState(content))
+		b, _ := json.Marshal(a.PublicState)
 		out[AnnouncementRef(a.ID)] = b
 	}
 	return out, qcity.Internal(rows.Err())
@@ -224,6 +227,7 @@ func scanAnnouncementContent(row interface{ Scan(...any) error }) (Announcement,
 	if a.Content.FailedItems == nil {
 		a.Content.FailedItems = []FailedItem{}
 	}
+	a.PublicState = stateOf(a, content)
 	return a, content, nil
 }
 

@@ -205,7 +205,7 @@ func (l *Log) Origin() string { return l.signer.Name() }
 // VerifierKey is the public key, as "name+hash+keydata".
 func (l *Log) VerifierKey() string { return l.vkey }
 
-const settingKey = "translog.verifier_key"
+const settingKey = "translog/verifier_key"
 
 // Init records the verifier key on first start and creates the empty tree head. It
 // refuses a key other than the one the database was signed with, so a lost or swapped

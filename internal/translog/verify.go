@@ -314,3 +314,8 @@ func DecodeProof(ss []string) ([]tlog.Hash, error) {
 	}
 	return out, nil
 }
+
+// HTTPGet reads a JSON document from the server h (a page of a public list).
+func HTTPGet(ctx context.Context, h HTTPSource, path string, q url.Values, into any) ([]byte, error) {
+	return h.get(ctx, path, q, into)
+}

@@ -15,10 +15,12 @@ import (
 
 	"qcity"
 	"qcity/internal/auth"
+	"qcity/internal/credit"
 	"qcity/internal/db"
 	"qcity/internal/region"
 	"qcity/internal/registry"
 	"qcity/internal/sampling"
+	"qcity/internal/translog"
 	"qcity/internal/uscc"
 	"qcity/internal/web"
 )
@@ -31,6 +33,8 @@ type env struct {
 	auth     *auth.Service
 	registry *registry.Service
 	sampling *sampling.Service
+	credit   *credit.Service
+	log      *translog.Log
 	srv      *web.Server
 	ts       *httptest.Server
 	// passwords by username; usernames are the role names, plus "county2" for a
@@ -67,7 +71,23 @@ func newEnv(t *testing.T, d *db.DB, cfg ...web.Config) *env {
 	if err := e.sampling.Load(ctx); err != nil {
 		t.Fatal(err)
 	}
-	e.srv, err = web.New(c, web.Server{DB: d, Clock: clock, Auth: e.auth, Registry: e.registry, Sampling: e.sampling, Jurisdiction: j}, nil)
+	skey, err := translog.GenerateKey("qcity.test/440800")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.log, err = translog.New(d, clock, skey); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.log.Init(ctx); err != nil {
+		t.Fatal(err)
+	}
+	e.sampling.Log = e.log
+	e.credit = credit.NewService(d, clock, e.registry, e.log, j)
+	if err := e.credit.Load(ctx); err != nil {
+		t.Fatal(err)
+	}
+	e.srv, err = web.New(c, web.Server{DB: d, Clock: clock, Auth: e.auth, Registry: e.registry, Sampling: e.sampling,
+		Credit: e.credit, TransLog: e.log, Jurisdiction: j}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

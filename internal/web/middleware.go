@@ -256,7 +256,7 @@ func (s *Server) guard(rt *Route) http.Handler {
 				return
 			}
 		}
-		if rt.NonPublic && a.Kind == qcity.ActorAPIKey && r.Method == http.MethodGet {
+		if (rt.NonPublic && a.Kind == qcity.ActorAPIKey || rt.CreditQuery) && r.Method == http.MethodGet {
 			sw := &statusWriter{ResponseWriter: w}
 			rt.handler(sw, r)
 			if sw.status < 400 {
@@ -304,7 +304,11 @@ func (s *Server) checkCSRF(r *http.Request, rq *request) error {
 // auditRead records an API key's read of a non-public route.
 func (s *Server) auditRead(r *http.Request, rt *Route) {
 	now := s.Clock.Now().UTC()
-	err := audit.Write(r.Context(), s.DB, now, audit.Record{Action: audit.ActionRead, ObjectType: "api",
+	kind := "api"
+	if rt.CreditQuery {
+		kind = "credit_query"
+	}
+	err := audit.Write(r.Context(), s.DB, now, audit.Record{Action: audit.ActionRead, ObjectType: kind,
 		ObjectID: rt.Pattern, Region: reqFrom(r.Context()).Actor.Region, Summary: r.URL.RequestURI()})
 	if err != nil {
 		s.Log.Error("audit read", "err", err, "request_id", reqFrom(r.Context()).ID)

@@ -14,12 +14,14 @@ import (
 
 	"qcity"
 	"qcity/internal/auth"
+	"qcity/internal/credit"
 	"qcity/internal/db"
 	"qcity/internal/limits"
 	"qcity/internal/locale"
 	"qcity/internal/region"
 	"qcity/internal/registry"
 	"qcity/internal/sampling"
+	"qcity/internal/translog"
 )
 
 // Config holds the web settings.
@@ -42,6 +44,8 @@ type Server struct {
 	Auth         *auth.Service
 	Registry     *registry.Service
 	Sampling     *sampling.Service
+	Credit       *credit.Service
+	TransLog     *translog.Log     // the tamper-evident public log
 	Limits       *limits.Catalogue // the limits catalogue (标准限量库); nil: an unseeded one over DB
 	Jurisdiction *region.Jurisdiction
 	// RiskWeight weighs entities in random target draws; nil draws uniformly.
@@ -76,7 +80,10 @@ type Route struct {
 	// NonPublic marks routes that return data not published to everyone; an API key's
 	// read of such a route is written to the audit log.
 	NonPublic bool
-	handler   http.HandlerFunc
+	// CreditQuery marks routes that answer a credit query about an entity: every call,
+	// anonymous ones included, is written to the audit log.
+	CreditQuery bool
+	handler     http.HandlerFunc
 }
 
 // API reports whether the route belongs to the JSON API.
@@ -272,6 +279,36 @@ func (s *Server) registerRoutes() {
 	pub("GET", "/api/v1/announcements", s.handleAPIAnnouncements)
 	pub("GET", "/api/v1/announcements/{id}", s.handleAPIAnnouncement)
 	s.handle("GET", "/api/v1/me", Authenticated, nil, s.handleAPIMe)
+
+	// Credit API.
+	entAndOfficials := append([]qcity.Role{qcity.RoleEnterprise}, officials...)
+	s.handle("GET", "/api/v1/entities/{uscc}/credit", Public, nil, s.handleAPICreditProfile).CreditQuery = true
+	pub("GET", "/api/v1/lists/abnormal", s.handleAPIAbnormalList)
+	pub("GET", "/api/v1/lists/serious", s.handleAPISeriousList)
+	pub("GET", "/api/v1/penalties", s.handleAPIPenaltyList)
+	pub("GET", "/api/v1/annual-reports/{uscc}/{year}", s.handleAPIReport)
+	nonPublic("POST", "/api/v1/annual-reports", entAndOfficials, s.handleAPIReportFile)
+	nonPublic("PUT", "/api/v1/annual-reports", entAndOfficials, s.handleAPIReportCorrect)
+	official("GET", "/api/v1/credit/report-rate", s.handleAPIReportRate)
+	official("GET", "/api/v1/credit/unfiled", s.handleAPIUnfiled)
+	official("GET", "/api/v1/credit/risk/{uscc}", s.handleAPIRisk)
+	official("GET", "/api/v1/lists/abnormal/proposals", s.handleAPIProposals)
+	official("POST", "/api/v1/lists/abnormal/proposals/confirm", s.handleAPIConfirmProposals)
+	official("POST", "/api/v1/lists/abnormal", s.handleAPIAbnormalCreate)
+	nonPublic("POST", "/api/v1/lists/abnormal/{id}/objection", entAndOfficials, s.handleAPIAbnormalObjection)
+	official("POST", "/api/v1/lists/serious", s.handleAPISeriousPropose)
+	official("POST", "/api/v1/lists/serious/{id}/steps", s.handleAPISeriousStep)
+	official("POST", "/api/v1/penalties", s.handleAPIPenaltyCreate)
+	official("POST", "/api/v1/penalties/{id}/annul", s.handleAPIPenaltyAnnul)
+	nonPublic("POST", "/api/v1/repairs", entAndOfficials, s.handleAPIRepairCreate)
+	nonPublic("GET", "/api/v1/repairs", entAndOfficials, s.handleAPIRepairs)
+	nonPublic("GET", "/api/v1/repairs/{id}", entAndOfficials, s.handleAPIRepair)
+	official("POST", "/api/v1/repairs/{id}/decision", s.handleAPIRepairDecide)
+	pub("GET", "/api/v1/log/key", s.handleAPILogKey)
+	pub("GET", "/api/v1/log/checkpoint", s.handleAPILogCheckpoint)
+	pub("GET", "/api/v1/log/records", s.handleAPILogRecords)
+	pub("GET", "/api/v1/log/proof/inclusion", s.handleAPILogInclusion)
+	pub("GET", "/api/v1/log/proof/consistency", s.handleAPILogConsistency)
 
 	s.mux.Handle("/", s.guard(&Route{Pattern: "/", Access: Public, handler: s.handleNotFound}))
 }

@@ -63,6 +63,7 @@ func LoadSampling(ctx context.Context, svc *sampling.Service, inputs []sampling.
 	clock := &qcity.FixedClock{T: svc.Clock.Now()}
 	own := sampling.NewService(svc.DB, clock, svc.Registry, svc.Jurisdiction)
 	own.Limits = svc.Limits
+	own.Log = svc.Log // announcements go to the tamper-evident log
 	if svc.Workflow != nil {
 		own.Workflow = svc.Workflow
 	}

@@ -161,14 +161,14 @@ func (s *Service) loadRisk(ctx context.Context) error {
 }
 
 // RiskWeight weighs an entity in random target draws by its class's inspection ratio;
-// an entity not yet classed weighs as B.
+// an entity without a row has nothing against it: class A.
 func (s *Service) RiskWeight(entityID int64) float64 {
 	s.risk.mu.RLock()
 	c, ok := s.risk.classes[entityID]
 	s.risk.mu.RUnlock()
 	cfg := s.Config().Risk
 	if !ok {
-		return cfg.RatioB
+		return cfg.RatioA
 	}
 	return cfg.Ratio(string(c))
 }
@@ -302,13 +302,15 @@ func (s *Service) recomputeRisk(ctx context.Context, tx *db.Tx, usccs ...string)
 	return err
 }
 
-// storeRisk writes the classes of fs; with onlyChanged it compares with the stored
-// classes first and writes only those that moved. It returns the number written.
+// storeRisk writes the classes of fs. Only entities with a score above zero get a
+// row: the great majority, with nothing against them, are class A by the absence of a
+// row, which keeps the monthly run over a million entities to the few that carry a
+// factor. With onlyChanged it compares with the stored rows first and writes only
+// those that moved (and deletes those back to zero). It returns the rows written.
 func (s *Service) storeRisk(ctx context.Context, tx *db.Tx, fs map[int64]*Factors, on qcity.Date, onlyChanged bool) (int, error) {
 	cfg := s.Config().Risk
-	var old map[int64][2]int
+	old := map[int64][2]int{}
 	if onlyChanged {
-		old = map[int64][2]int{}
 		rows, err := tx.Query(ctx, `SELECT entity_id, class, score FROM risk_classes`)
 		if err != nil {
 			return 0, qcity.Internal(err)
@@ -330,20 +332,26 @@ func (s *Service) storeRisk(ctx context.Context, tx *db.Tx, fs map[int64]*Factor
 	}
 	const width, batch = 5, 400
 	args := make([]any, 0, width*batch)
+	var gone []any
 	written := 0
 	flush := func() error {
-		if len(args) == 0 {
-			return nil
+		if len(args) > 0 {
+			n := len(args) / width
+			q := `INSERT INTO risk_classes (entity_id, class, score, factors, computed_on) VALUES (?,?,?,?,?)` +
+				strings.Repeat(",(?,?,?,?,?)", n-1) +
+				` ON CONFLICT (entity_id) DO UPDATE SET class = excluded.class, score = excluded.score, factors = excluded.factors,
+				computed_on = excluded.computed_on`
+			if _, err := tx.Exec(ctx, q, args...); err != nil {
+				return qcity.Internal(err)
+			}
+			args = args[:0]
 		}
-		n := len(args) / width
-		q := `INSERT INTO risk_classes (entity_id, class, score, factors, computed_on) VALUES (?,?,?,?,?)` +
-			strings.Repeat(",(?,?,?,?,?)", n-1) +
-			` ON CONFLICT (entity_id) DO UPDATE SET class = excluded.class, score = excluded.score, factors = excluded.factors,
-			computed_on = excluded.computed_on`
-		if _, err := tx.Exec(ctx, q, args...); err != nil {
-			return qcity.Internal(err)
+		if len(gone) > 0 {
+			if _, err := tx.Exec(ctx, `DELETE FROM risk_classes WHERE entity_id IN (?`+strings.Repeat(",?", len(gone)-1)+`)`, gone...); err != nil {
+				return qcity.Internal(err)
+			}
+			gone = gone[:0]
 		}
-		args = args[:0]
 		return nil
 	}
 	type change struct {
@@ -353,15 +361,20 @@ func (s *Service) storeRisk(ctx context.Context, tx *db.Tx, fs map[int64]*Factor
 	var changes []change
 	for id, f := range fs {
 		score, class := Score(*f, cfg)
-		if onlyChanged {
-			if o, ok := old[id]; ok && o[0] == int(class[0]) && o[1] == score {
-				continue
-			}
+		o, had := old[id]
+		switch {
+		case score == 0 && onlyChanged && !had:
+			continue
+		case score == 0:
+			gone = append(gone, id)
+		case onlyChanged && had && o[0] == int(class[0]) && o[1] == score:
+			continue
+		default:
+			args = append(args, id, class, score, marshal(f), on)
+			written++
 		}
-		args = append(args, id, class, score, marshal(f), on)
 		changes = append(changes, change{id, class})
-		written++
-		if len(args) == width*batch {
+		if len(args) == width*batch || len(gone) == batch {
 			if err := flush(); err != nil {
 				return 0, err
 			}
@@ -416,6 +429,11 @@ func (s *Service) RiskOf(ctx context.Context, code string) (RiskClass, error) {
 
 // RiskDistribution counts entities per class in a region (officials only).
 func (s *Service) RiskDistribution(ctx context.Context, region string) (map[string]int, error) {
+	// Entities without a row are class A (nothing against them).
+	var all int
+	if err := s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM entities WHERE region_code LIKE ?`, region+"%").Scan(&all); err != nil {
+		return nil, qcity.Internal(err)
+	}
 	rows, err := s.DB.Query(ctx, `SELECT r.class, COUNT(*) FROM risk_classes r JOIN entities e ON e.id = r.entity_id
 		WHERE e.region_code LIKE ? GROUP BY r.class`, region+"%")
 	if err != nil {
@@ -423,13 +441,16 @@ func (s *Service) RiskDistribution(ctx context.Context, region string) (map[stri
 	}
 	defer rows.Close()
 	out := map[string]int{"A": 0, "B": 0, "C": 0, "D": 0}
+	rowed := 0
 	for rows.Next() {
 		var c string
 		var n int
 		if err := rows.Scan(&c, &n); err != nil {
 			return nil, qcity.Internal(err)
 		}
-		out[c] = n
+		out[c] += n
+		rowed += n
 	}
+	out["A"] += all - rowed
 	return out, qcity.Internal(rows.Err())
 }

@@ -7,6 +7,7 @@ import (
 	"database/sql/driver"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"time"
 )
 
@@ -251,11 +252,12 @@ func (d Date) MarshalJSON() ([]byte, error) {
 	return json.Marshal(d.String())
 }
 
-// UnmarshalJSON reads "YYYY-MM-DD", "" or null.
+// UnmarshalJSON reads "YYYY-MM-DD", "" or null. Anything else is a
+// *json.UnmarshalTypeError, so decoders can name the field.
 func (d *Date) UnmarshalJSON(b []byte) error {
 	var s *string
 	if err := json.Unmarshal(b, &s); err != nil {
-		return fmt.Errorf("date must be a \"YYYY-MM-DD\" string")
+		return &json.UnmarshalTypeError{Value: string(b), Type: reflect.TypeFor[Date]()}
 	}
 	if s == nil || *s == "" {
 		*d = Date{}
@@ -263,7 +265,7 @@ func (d *Date) UnmarshalJSON(b []byte) error {
 	}
 	p, err := ParseDate(*s)
 	if err != nil {
-		return err
+		return &json.UnmarshalTypeError{Value: *s, Type: reflect.TypeFor[Date]()}
 	}
 	*d = p
 	return nil

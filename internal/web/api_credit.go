@@ -164,7 +164,7 @@ func (s *Server) rateFilterOf(r *http.Request) (credit.RateFilter, error) {
 	if v := q.Get("as_of"); v != "" {
 		d, err := qcity.ParseDate(v)
 		if err != nil {
-			errs = append(errs, qcity.Field("as_of", "registry.date_format"))
+			errs = append(errs, qcity.Field("as_of", "registry.date_format", "value", v))
 		}
 		f.AsOf = d
 	}

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -354,6 +355,9 @@ func decodeJSON(r *http.Request, v any) error {
 	switch {
 	case errors.As(err, &tooBig):
 		return qcity.Errorf(qcity.ETOOLARGE, "web.body_too_large", "max_mib", max(1, tooBig.Limit>>20))
+	case errors.As(err, &typeErr) && typeErr.Type == reflect.TypeFor[qcity.Date]():
+		return &qcity.Error{Code: qcity.EINVALID, Key: "error.invalid_fields",
+			Fields: []qcity.FieldError{qcity.Field(typeErr.Field, "registry.date_format", "value", typeErr.Value)}}
 	case errors.As(err, &typeErr):
 		field := typeErr.Field
 		if field == "" {

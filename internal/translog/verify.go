@@ -306,7 +306,7 @@ func EncodeProof(p []tlog.Hash) []string {
 func DecodeProof(ss []string) ([]tlog.Hash, error) {
 	out := make([]tlog.Hash, len(ss))
 	for i, s := range ss {
-		b, err := base64.StdEncoding.DecodeString(s)
+		b, err := base64.StdEncoding.Strict().DecodeString(s)
 		if err != nil || len(b) != tlog.HashSize {
 			return nil, fmt.Errorf("translog: bad proof hash %q", s)
 		}

@@ -201,6 +201,12 @@ func (m *Main) open(ctx context.Context, c common, migrate bool) (*app, error) {
 		return nil, err
 	}
 	a.sampling.Log = a.log
+	if n, err := a.sampling.BackfillLog(ctx); err != nil {
+		d.Close()
+		return nil, err
+	} else if n > 0 {
+		fmt.Fprintf(m.Stderr, "the log now holds the %d sampling announcements published before it existed\n", n)
+	}
 	a.credit = credit.NewService(d, m.Clock, a.registry, a.log, j)
 	if err := a.credit.Load(ctx); err != nil {
 		d.Close()

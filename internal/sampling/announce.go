@@ -338,3 +338,43 @@ func (s *Service) AnnouncementsAbout(ctx context.Context, entityID int64, limit 
 	}
 	return out, qcity.Internal(rows.Err())
 }
+
+// BackfillLog appends the announcements published before the log existed (a database
+// upgraded to the schema that brought the log), once: only while the log is empty.
+func (s *Service) BackfillLog(ctx context.Context) (int, error) {
+	if s.Log == nil {
+		return 0, nil
+	}
+	n := 0
+	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
+		h, err := translog.ReadHead(ctx, tx)
+		if err != nil || h.Size > 0 {
+			return err
+		}
+		rows, err := tx.Query(ctx, `SELECT `+announcementColumns+` FROM announcements a JOIN samples s ON s.id = a.sample_id ORDER BY a.id`)
+		if err != nil {
+			return qcity.Internal(err)
+		}
+		var recs []translog.Record
+		for rows.Next() {
+			a, content, err := scanAnnouncementContent(rows)
+			if err != nil {
+				rows.Close()
+				return qcity.Internal(err)
+			}
+			kind, date := "announcement.published", a.PublishedOn
+			if a.Status == AnnouncementSuperseded {
+				kind, date = "announcement.superseded", a.SupersededOn
+			}
+			recs = append(recs, translog.Record{Kind: kind, Ref: AnnouncementRef(a.ID), Subject: a.SampleNo, Date: date, State: stateOf(a, content)})
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return qcity.Internal(err)
+		}
+		n = len(recs)
+		_, err = s.Log.Append(ctx, tx, recs...)
+		return err
+	})
+	return n, err
+}

@@ -15,6 +15,7 @@ import (
 	"qcity/internal/region"
 	"qcity/internal/registry"
 	"qcity/internal/sampling"
+	"qcity/internal/translog"
 	"qcity/internal/uscc"
 )
 
@@ -50,6 +51,13 @@ func newFixture(t testing.TB, d *db.DB) *fixture {
 	}
 	f.lab2, err = f.reg.CreateOrganisation(f.official, registry.OrganisationInput{Kind: "lab", Name: "广东复检检测有限公司", USCC: uscc.Generate(r, '9', '1', "440100"), Region: "440106"})
 	if err != nil {
+		t.Fatal(err)
+	}
+	skey, _ := translog.GenerateKey("qcity.test/sampling")
+	if f.svc.Log, err = translog.New(d, f.clock, skey); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.svc.Log.Init(ctx); err != nil {
 		t.Fatal(err)
 	}
 	f.seller, err = f.reg.CreateEntity(f.official, registry.EntityInput{USCC: uscc.Generate(r, '9', '2', "440803"), Name: "霞山区海鲜批发部",
@@ -162,6 +170,9 @@ func TestSampleLifecycle(t *testing.T) {
 		if a := det.Announcements[0]; a.Status != "superseded" || a.SupersededOn.IsZero() || a.SupersedeNote != "复检合格" {
 			t.Errorf("superseded announcement: %+v", a)
 		}
+		// The log holds the publication and the supersession, and its last state of the
+		// announcement is the one the data shows.
+		checkLog(t, f, 2)
 		// The public list still shows it, marked superseded.
 		list, total, err := f.svc.FindAnnouncements(context.Background(), sampling.AnnouncementFilter{Q: "米酒"})
 		if err != nil || total != 1 || list[0].Status != "superseded" {
@@ -459,4 +470,54 @@ func TestHistoryWeight(t *testing.T) {
 	if w2, _ := f.svc.HistoryWeight(f.official, 2028); w2(f.seller.ID) != 1 {
 		t.Error("a failure more than three years before the plan still counts")
 	}
+}
+
+// checkLog verifies the log from outside and compares its replayed states with the
+// announcements' states.
+func checkLog(t *testing.T, f *fixture, records int) {
+	t.Helper()
+	ctx := context.Background()
+	v, err := translog.Verify(ctx, translog.DBSource{DB: f.d}, f.svc.Log.VerifierKey(), nil)
+	if err != nil || len(v.Records) != records {
+		t.Fatalf("log: %d records, %v", len(v.Records), err)
+	}
+	want, _ := translog.Replay(v.Records)
+	got, err := sampling.LoggedStates(ctx, f.d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diffs := translog.CompareStates(want, got); len(diffs) > 0 {
+		t.Fatalf("log and data differ: %v", diffs)
+	}
+}
+
+// Announcements made before the log existed are appended once when it starts.
+func TestAnnouncementBackfill(t *testing.T) {
+	d := dbtest.SQLite(t)
+	f := newFixture(t, d)
+	log := f.svc.Log
+	f.svc.Log = nil // as before the upgrade
+	in := f.input("DC24440800009", methanolBad)
+	in.ProducerUSCC = producer(t)
+	if _, err := f.svc.CreateSample(f.labCtx(f.lab), in); err != nil {
+		t.Fatal(err)
+	}
+	for _, st := range []sampling.StepInput{{Step: "serve_notice"}} {
+		f.clock.Advance(24 * time.Hour)
+		if _, err := f.svc.ApplyStep(f.official, in.SampleNo, st); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f.clock.Advance(15 * 24 * time.Hour)
+	if _, err := f.svc.ApplyStep(f.official, in.SampleNo, sampling.StepInput{Step: "announce"}); err != nil {
+		t.Fatal(err)
+	}
+	f.svc.Log = log
+	if n, err := f.svc.BackfillLog(context.Background()); err != nil || n != 1 {
+		t.Fatalf("backfill: %d %v", n, err)
+	}
+	if n, err := f.svc.BackfillLog(context.Background()); err != nil || n != 0 {
+		t.Fatalf("second backfill: %d %v", n, err)
+	}
+	checkLog(t, f, 1)
 }

@@ -241,7 +241,7 @@ func TestCreditAPIBadInput(t *testing.T) {
 		{"records missing end", "GET", "/api/v1/log/records?start=0", "", 422, "end", "end"},
 		{"records beyond the log", "GET", "/api/v1/log/records?start=0&end=99", "", 422, "end", "99"},
 		{"inclusion beyond the tree", "GET", "/api/v1/log/proof/inclusion?index=5&size=1", "", 422, "", "1"},
-		{"consistency backwards", "GET", "/api/v1/log/proof/consistency?old=5&new=1", "", 422, "", "5"},
+		{"consistency backwards", "GET", "/api/v1/log/proof/consistency?old=5&new=1", "", 422, "", "1"},
 		{"consistency negative", "GET", "/api/v1/log/proof/consistency?old=-1&new=0", "", 422, "old", "old"},
 		{"profile unknown entity", "GET", "/api/v1/entities/91440803MA4W00000X/credit", "", 404, "", "91440803MA4W00000X"},
 		{"risk of unknown entity", "GET", "/api/v1/credit/risk/" + validCode(t, "91440803MA4W9998"), "", 404, "", "未找到"},

@@ -169,7 +169,7 @@ func TestDashboard(t *testing.T) {
 		t.Errorf("year filter: want 2026 selected and 2025 offered")
 	}
 	for _, want := range []string{"食品安全抽检合格率 77.78%（7 / 9）", "产品质量监督抽查合格率 50.00%（1 / 2）", "农产品质量安全监测合格率 —",
-		"检验批次 9", "不合格批次 2"} {
+		"检验批次 9", "不合格批次 2", "年报率", "在列名录 0 / 0"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("KPI %q not on the page", want)
 		}

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"qcity"
+	"qcity/internal/credit"
 	"qcity/internal/locale"
 	"qcity/internal/region"
 	"qcity/internal/sampling"
@@ -341,10 +342,15 @@ type dashboardData struct {
 	Judged       tally
 	Failed       tally
 	OverdueTotal int
-	Overdue      []overdueRow
-	Today        qcity.Date
-	Tables       []dashTable
-	Chart        dashChartJSON
+	// Credit: the annual report rate of the year chosen, as of today, and the entries
+	// in force on the two lists, in the district chosen.
+	ReportRate     dashKPI
+	AbnormalActive int
+	SeriousActive  int
+	Overdue        []overdueRow
+	Today          qcity.Date
+	Tables         []dashTable
+	Chart          dashChartJSON
 }
 
 // ExportURL is the link that downloads a chart's table as .xlsx.
@@ -393,6 +399,26 @@ func (s *Server) handleDashboard(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	d.KindName = t("sampling.kind." + string(f.Kind))
+	if s.Credit != nil {
+		_, tot, err := s.Credit.ReportRate(r.Context(), credit.RateFilter{Year: f.Year, Region: f.Region})
+		if err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		text := formatPercent(tot.Filed, tot.Due)
+		d.ReportRate = dashKPI{Title: t("dashboard.kpi_report_rate"), Rate: text, Text: text}
+		if i := strings.Index(text, "（"); i >= 0 {
+			d.ReportRate.Rate, d.ReportRate.Counts = text[:i], text[i:]
+		}
+		if _, d.AbnormalActive, err = s.Credit.FindAbnormals(r.Context(), credit.AbnormalFilter{State: "active", Region: f.Region, Limit: 1}, false); err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		if _, d.SeriousActive, err = s.Credit.FindSeriousList(r.Context(), credit.SeriousFilter{State: "active", Region: f.Region, Limit: 1}, false); err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+	}
 	// Overdue steps: every stream and year, in the district chosen; FindSamples keeps
 	// a county official to its own district.
 	items, total, err := s.Sampling.FindSamples(r.Context(), sampling.SampleFilter{Overdue: true, Region: f.Region, Limit: 20})

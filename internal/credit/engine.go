@@ -229,7 +229,6 @@ const (
 	ReminderObjectionDue  = "objection_due"        // an objection step due within 3 WD
 	ReminderSeriousExpiry = "serious_expiring"     // a serious listing ends within 30 days
 	ReminderRevocation    = "revocation_candidate" // two years unfiled and unreachable
-	ReminderReportDue     = "report_window_closing"
 )
 
 // raiseReminders inserts the worklist reminders due on on, each once.

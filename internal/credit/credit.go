@@ -228,6 +228,17 @@ func (s *Service) finish(ctx context.Context, tx *db.Tx, recs []logRec, alsoRisk
 			return err
 		}
 	}
+	// The change feed: screening indexes of every instance and the subscriptions read it.
+	now := s.Clock.Now().UTC()
+	for _, r := range recs {
+		if r.rec.Kind == "" {
+			continue
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO credit_changes (entity_id, uscc, kind, ref, changed_on, created_at)
+			SELECT id, uscc, ?, ?, ?, ? FROM entities WHERE uscc = ?`, r.rec.Kind, r.rec.Ref, r.rec.Date, now, r.uscc); err != nil {
+			return qcity.Internal(err)
+		}
+	}
 	return s.recomputeRisk(ctx, tx, usccs...)
 }
 

@@ -370,7 +370,12 @@ var Circumstances = []string{
 	"9.1", "9.2", "9.3", "9.4", // competition, IP, prices, pyramid selling, ads
 	"10.1", "10.2", "10.3", // licensing, obstruction
 	"11.1", // refusing to perform a decision
+	"ar.18", // 企业信息公示暂行条例 Art. 18: false annual-report information, serious (the legal representative is barred three years)
 }
+
+// CircumstanceFalseReport is the circumstance whose listing bars the legal
+// representative from the same role elsewhere for three years.
+const CircumstanceFalseReport = "ar.18"
 
 // ValidCircumstance reports whether code is one of Circumstances.
 func ValidCircumstance(code string) bool { return slices.Contains(Circumstances, code) }

@@ -35,11 +35,11 @@ type Name struct {
 
 // Key is the name's exact-match key: prefecture, county, core and form.
 func (n Name) Key() string {
-	return n.Prefecture + "\x00" + n.County + "\x00" + n.Core + "\x00" + n.Form
+	return n.Prefecture + "|" + n.County + "|" + n.Core + "|" + n.Form
 }
 
 // LooseKey leaves the regions out, for names written without them.
-func (n Name) LooseKey() string { return n.Core + "\x00" + n.Form }
+func (n Name) LooseKey() string { return n.Core + "|" + n.Form }
 
 // regionsCompatible reports whether two names' regions allow them to be one entity:
 // each level equal or missing on one side.

@@ -369,7 +369,7 @@ var Circumstances = []string{
 	"8.1", "8.2", "8.3", // consumer rights
 	"9.1", "9.2", "9.3", "9.4", // competition, IP, prices, pyramid selling, ads
 	"10.1", "10.2", "10.3", // licensing, obstruction
-	"11.1", // refusing to perform a decision
+	"11.1",  // refusing to perform a decision
 	"ar.18", // 企业信息公示暂行条例 Art. 18: false annual-report information, serious (the legal representative is barred three years)
 }
 

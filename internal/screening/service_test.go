@@ -68,6 +68,10 @@ func (f *fixture) entity(name, county, rep string, former ...string) registry.En
 	return e
 }
 
+func (f *fixture) as(e registry.Entity) context.Context {
+	return qcity.WithActor(context.Background(), qcity.Actor{Kind: qcity.ActorUser, ID: 60, Name: "ent", Role: qcity.RoleEnterprise, USCC: e.USCC})
+}
+
 func (f *fixture) screen(ctx context.Context, purpose string, subjects ...screening.Subject) screening.Screening {
 	f.t.Helper()
 	sc, err := f.svc.Screen(ctx, screening.Request{Purpose: purpose, Subjects: subjects})

@@ -90,8 +90,8 @@ func TestWebhooks(t *testing.T) {
 			t.Fatalf("%d bad signatures, %d accepted bodies", rc.badSigs, len(rc.bodies))
 		}
 		var p struct {
-			SubscriptionID int64               `json:"subscription_id"`
-			DeliveryID     int64               `json:"delivery_id"`
+			SubscriptionID int64              `json:"subscription_id"`
+			DeliveryID     int64              `json:"delivery_id"`
 			Changes        []screening.Change `json:"changes"`
 		}
 		json.Unmarshal(rc.bodies[0], &p)

@@ -20,6 +20,7 @@ import (
 	"qcity/internal/region"
 	"qcity/internal/registry"
 	"qcity/internal/sampling"
+	"qcity/internal/screening"
 	"qcity/internal/translog"
 	"qcity/internal/uscc"
 	"qcity/internal/web"
@@ -27,16 +28,17 @@ import (
 
 // env is a running qcity web server on a real database with one account per role.
 type env struct {
-	t        *testing.T
-	db       *db.DB
-	clock    *qcity.FixedClock
-	auth     *auth.Service
-	registry *registry.Service
-	sampling *sampling.Service
-	credit   *credit.Service
-	log      *translog.Log
-	srv      *web.Server
-	ts       *httptest.Server
+	t         *testing.T
+	db        *db.DB
+	clock     *qcity.FixedClock
+	auth      *auth.Service
+	registry  *registry.Service
+	sampling  *sampling.Service
+	credit    *credit.Service
+	screening *screening.Service
+	log       *translog.Log
+	srv       *web.Server
+	ts        *httptest.Server
 	// passwords by username; usernames are the role names, plus "county2" for a
 	// second county.
 	keys map[qcity.Role]string // an API key per key role
@@ -86,8 +88,12 @@ func newEnv(t *testing.T, d *db.DB, cfg ...web.Config) *env {
 	if err := e.credit.Load(ctx); err != nil {
 		t.Fatal(err)
 	}
+	e.screening = screening.NewService(d, clock)
+	if err := e.screening.Load(ctx); err != nil {
+		t.Fatal(err)
+	}
 	e.srv, err = web.New(c, web.Server{DB: d, Clock: clock, Auth: e.auth, Registry: e.registry, Sampling: e.sampling,
-		Credit: e.credit, TransLog: e.log, Jurisdiction: j}, nil)
+		Credit: e.credit, TransLog: e.log, Screening: e.screening, Jurisdiction: j}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -26,6 +26,7 @@ var (
 	officials     = []string{"admin", "city", "county", "key-city_official", "key-county_official"}
 	adminOnly     = []string{"admin"}
 	entOfficials  = []string{"admin", "city", "county", "enterprise", "key-city_official", "key-county_official"}
+	screeners     = []string{"admin", "city", "county", "apiuser", "key-api_client", "key-city_official", "key-county_official"}
 )
 
 var access = map[string][]string{
@@ -82,6 +83,13 @@ var access = map[string][]string{
 	"POST /api/v1/repairs/{id}/decision": officials,
 	"GET /api/v1/log/key":                everyone, "GET /api/v1/log/checkpoint": everyone, "GET /api/v1/log/records": everyone,
 	"GET /api/v1/log/proof/inclusion": everyone, "GET /api/v1/log/proof/consistency": everyone,
+
+	"POST /api/v1/screening": screeners, "GET /api/v1/screening/history": screeners, "GET /api/v1/screening/changes": screeners,
+	"GET /api/v1/screening/decisions": screeners, "POST /api/v1/screening/decisions": screeners,
+	"POST /api/v1/screening/decisions/{id}/revoke": screeners, "GET /api/v1/screening/subscriptions": screeners,
+	"POST /api/v1/screening/subscriptions": screeners, "POST /api/v1/screening/subscriptions/{id}/cancel": screeners,
+	"GET /api/v1/screening/subscriptions/{id}/deliveries": screeners, "GET /api/v1/screening/certificates/{code}": everyone,
+	"GET /api/v1/screening/{id}": screeners,
 }
 
 func TestEveryRouteEveryRole(t *testing.T) {

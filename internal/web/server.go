@@ -21,6 +21,7 @@ import (
 	"qcity/internal/region"
 	"qcity/internal/registry"
 	"qcity/internal/sampling"
+	"qcity/internal/screening"
 	"qcity/internal/translog"
 )
 
@@ -45,6 +46,7 @@ type Server struct {
 	Registry     *registry.Service
 	Sampling     *sampling.Service
 	Credit       *credit.Service
+	Screening    *screening.Service
 	TransLog     *translog.Log     // the tamper-evident public log
 	Limits       *limits.Catalogue // the limits catalogue (标准限量库); nil: an unseeded one over DB
 	Jurisdiction *region.Jurisdiction
@@ -309,6 +311,21 @@ func (s *Server) registerRoutes() {
 	pub("GET", "/api/v1/log/records", s.handleAPILogRecords)
 	pub("GET", "/api/v1/log/proof/inclusion", s.handleAPILogInclusion)
 	pub("GET", "/api/v1/log/proof/consistency", s.handleAPILogConsistency)
+
+	// Screening API.
+	screeners := append([]qcity.Role{qcity.RoleAPIClient}, officials...)
+	nonPublic("POST", "/api/v1/screening", screeners, s.handleAPIScreen)
+	nonPublic("GET", "/api/v1/screening/history", screeners, s.handleAPIScreeningHistory)
+	nonPublic("GET", "/api/v1/screening/changes", screeners, s.handleAPIScreeningChanges)
+	nonPublic("GET", "/api/v1/screening/decisions", screeners, s.handleAPIDecisions)
+	nonPublic("POST", "/api/v1/screening/decisions", screeners, s.handleAPIDecisionCreate)
+	nonPublic("POST", "/api/v1/screening/decisions/{id}/revoke", screeners, s.handleAPIDecisionRevoke)
+	nonPublic("GET", "/api/v1/screening/subscriptions", screeners, s.handleAPISubscriptions)
+	nonPublic("POST", "/api/v1/screening/subscriptions", screeners, s.handleAPISubscriptionCreate)
+	nonPublic("POST", "/api/v1/screening/subscriptions/{id}/cancel", screeners, s.handleAPISubscriptionCancel)
+	nonPublic("GET", "/api/v1/screening/subscriptions/{id}/deliveries", screeners, s.handleAPIDeliveries)
+	pub("GET", "/api/v1/screening/certificates/{code}", s.handleAPIScreeningCertificate)
+	nonPublic("GET", "/api/v1/screening/{id}", screeners, s.handleAPIScreening)
 
 	s.mux.Handle("/", s.guard(&Route{Pattern: "/", Access: Public, handler: s.handleNotFound}))
 }

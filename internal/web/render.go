@@ -56,6 +56,7 @@ func parseTemplates(s *Server) (*templates, error) {
 		"add":       func(a, b int) int { return a + b },
 		"join":      strings.Join,
 		"percent":   func(n, d int) string { return formatPercent(n, d) },
+		"int":       func(n int64) int { return int(n) },
 	}
 	pages, err := fs.Glob(templateFS, "templates/pages/*.html")
 	if err != nil {

@@ -1245,3 +1245,13 @@ func (s *Server) handleCreditConfigSave(w http.ResponseWriter, r *http.Request) 
 	}
 	http.Redirect(w, r, "/admin/credit?saved=1", http.StatusSeeOther)
 }
+
+// YuanText shows an amount in yuan written as text ("5000.00") with thousands
+// separators; text that is not an amount is shown as it is.
+func (p *page) YuanText(s string) string {
+	fen, err := credit.ParseYuan(s)
+	if err != nil || s == "" {
+		return s
+	}
+	return p.Yuan(fen)
+}

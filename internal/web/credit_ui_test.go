@@ -617,3 +617,219 @@ func recordData(t *testing.T, e *env, idx int64) string {
 func newUser(name string, role qcity.Role, code string) auth.NewUser {
 	return auth.NewUser{Username: name, Password: testPassword, Role: role, USCC: code}
 }
+
+// An enterprise files and corrects its report before 30 June; the public profile shows
+// the old and the new value together; after 30 June the correction is refused.
+func TestCreditReportCorrection(t *testing.T) {
+	e := newEnv(t, dbtest.SQLite(t))
+	e.clock.T = time.Date(2026, 3, 2, 2, 0, 0, 0, time.UTC)
+	c := e.newClient()
+	c.login("enterprise")
+	if resp, body := c.get("/my/reports/new?year=2025"); resp.StatusCode != 200 || !strings.Contains(body, "2026-06-30") {
+		t.Fatalf("report form: %d", resp.StatusCode)
+	}
+	form := url.Values{"year": {"2025"}, "address": {"湛江市霞山区人民大道南 1 号"}, "postcode": {"524000"}, "phone": {"0759-2288001"},
+		"operating_status": {"operating"}, "headcount": {"25"}, "revenue": {"1,200.50"}, "publish_optional": {"headcount"}}
+	if resp, body := c.post("/my/reports", form); resp.StatusCode != 303 {
+		t.Fatalf("file: %d\n%s", resp.StatusCode, excerpt(body))
+	}
+	form.Del("csrf")
+	if resp, body := c.post("/my/reports", form); resp.StatusCode != 409 || !strings.Contains(body, "2025 年度报告已报送") {
+		t.Errorf("second filing: %d", resp.StatusCode)
+	}
+	_, body := c.get("/my/reports/2025/edit")
+	if !strings.Contains(body, `value="0759-2288001"`) || !strings.Contains(body, `value="1200.50"`) {
+		t.Fatalf("edit form lacks the filed values\n%s", excerpt(body))
+	}
+	form.Set("phone", "0759-3399002")
+	form.Del("csrf")
+	if resp, body := c.post("/my/reports/2025", form); resp.StatusCode != 303 {
+		t.Fatalf("correct: %d\n%s", resp.StatusCode, excerpt(body))
+	}
+	anon := e.newClient()
+	_, body = anon.get("/credit/" + e.inCounty.USCC)
+	for _, s := range []string{"0759-2288001", "0759-3399002", "更正记录", "从业人数"} {
+		if !strings.Contains(body, s) {
+			t.Errorf("profile lacks %q", s)
+		}
+	}
+	if strings.Contains(body, "1200.50") || strings.Contains(body, "营业总收入") {
+		t.Error("profile shows an optional field the enterprise did not publish")
+	}
+	// After 30 June corrections are closed.
+	e.clock.T = time.Date(2026, 7, 2, 2, 0, 0, 0, time.UTC)
+	c = e.newClient()
+	c.login("enterprise")
+	before := e.creditSnapshot()
+	form.Set("phone", "0759-4400003")
+	form.Del("csrf")
+	resp, body := c.post("/my/reports/2025", form)
+	if resp.StatusCode != 409 || !strings.Contains(body, "年度报告更正须在 2026-06-30 前完成") || !strings.Contains(body, `value="0759-4400003"`) {
+		t.Errorf("late correction: %d\n%s", resp.StatusCode, excerpt(body))
+	}
+	if after := e.creditSnapshot(); after != before {
+		t.Errorf("refused correction changed the database: %s → %s", before, after)
+	}
+	if _, body := c.get("/my/credit"); strings.Contains(body, `href="/my/reports/2025/edit"`) {
+		t.Error("the correction button is still offered after 30 June")
+	}
+}
+
+// An official enters an individual business's paper report, which chose not to publish
+// its contents; the public sees that it filed and nothing more.
+func TestCreditPaperFiling(t *testing.T) {
+	e := newEnv(t, dbtest.SQLite(t))
+	w := e.creditWorld()
+	c := e.newClient()
+	c.login("county")
+	_, body := c.get("/credit/reports?year=2025")
+	link := "/credit/reports/paper?uscc=" + w.individual.USCC + "&amp;year=2025"
+	if !strings.Contains(body, link) {
+		t.Fatalf("unfiled list lacks the paper link for the individual business")
+	}
+	if resp, body := c.get(strings.ReplaceAll(link, "&amp;", "&")); resp.StatusCode != 200 || !strings.Contains(body, `id="publish"`) {
+		t.Fatalf("paper form: %d", resp.StatusCode)
+	}
+	resp, body := c.post("/credit/reports/paper", url.Values{"uscc": {w.individual.USCC}, "year": {"2025"},
+		"address": {"湛江市霞山区海滨大道 8 号"}, "phone": {"13800138000"}, "operating_status": {"operating"}})
+	if resp.StatusCode != 303 || !strings.HasPrefix(resp.Header.Get("Location"), "/credit/reports?year=2025") {
+		t.Fatalf("paper filing: %d\n%s", resp.StatusCode, excerpt(body))
+	}
+	rep, err := e.credit.FindReport(sys(), w.individual.USCC, 2025)
+	if err != nil || rep.Channel != credit.ChannelPaper || rep.Publish || !rep.Late {
+		t.Errorf("report: %+v %v", rep, err)
+	}
+	_, body = e.newClient().get("/credit/" + w.individual.USCC)
+	if !strings.Contains(body, "选择不公示年度报告内容") || strings.Contains(body, "13800138000") {
+		t.Error("the profile shows the contents of an unpublished report")
+	}
+}
+
+// The officials' steps through the forms: bulk confirmation, an objection, the serious
+// list from proposal to listing, Credit China status, annulment and the settings.
+func TestCreditOfficialWorkflows(t *testing.T) {
+	e := newEnv(t, dbtest.SQLite(t))
+	w := e.creditWorld()
+	ctx := sys()
+	county, city, ent, admin := e.newClient(), e.newClient(), e.newClient(), e.newClient()
+	county.login("county")
+	city.login("city")
+	ent.login("enterprise")
+	admin.login("admin")
+
+	// Bulk confirmation of the individual business's proposal.
+	props, _, _ := e.credit.FindAbnormals(ctx, credit.AbnormalFilter{State: credit.StateProposed, Q: w.individual.USCC}, true)
+	if len(props) != 1 {
+		t.Fatalf("proposals: %v", props)
+	}
+	_, body := county.get("/credit/abnormal?tab=proposed")
+	if !strings.Contains(body, fmt.Sprintf(`name="ids" value="%d"`, props[0].ID)) {
+		t.Fatal("proposal lacks its checkbox")
+	}
+	resp, _ := county.post("/credit/abnormal/confirm", url.Values{"ids": {strconv.FormatInt(props[0].ID, 10)}})
+	if loc := resp.Header.Get("Location"); resp.StatusCode != 303 || !strings.Contains(loc, "confirmed=1") {
+		t.Fatalf("confirm: %d %s", resp.StatusCode, loc)
+	}
+	if _, body := county.get(resp.Header.Get("Location")); !strings.Contains(body, "已列入 1 条，跳过 0 条") || !strings.Contains(body, w.individual.Name) {
+		t.Error("listed tab after confirmation")
+	}
+	if _, body := e.newClient().get("/lists/abnormal?q=" + url.QueryEscape("阿强")); !strings.Contains(body, w.individual.Name) {
+		t.Error("public list lacks the new listing")
+	}
+
+	// The enterprise objects; the county accepts, then rejects it with a note.
+	ent.get("/my/credit")
+	resp, body = ent.post(fmt.Sprintf("/my/abnormal/%d/objection", w.abnormal.ID), url.Values{"text": {"我司已于 6 月 28 日通过纸质方式报送年度报告，列入有误。"}})
+	if resp.StatusCode != 303 {
+		t.Fatalf("objection: %d\n%s", resp.StatusCode, excerpt(body))
+	}
+	county.get("/credit/abnormal?tab=listed")
+	for _, step := range []string{"accept", "reject"} {
+		resp, body = county.post(fmt.Sprintf("/credit/abnormal/%d/objection", w.abnormal.ID), url.Values{"step": {step}, "note": {"经核查，未收到纸质年报"}})
+		if resp.StatusCode != 303 {
+			t.Fatalf("objection %s: %d\n%s", step, resp.StatusCode, excerpt(body))
+		}
+	}
+	if _, body := ent.get("/my/credit"); !strings.Contains(body, "不成立") {
+		t.Error("the enterprise does not see the outcome of its objection")
+	}
+
+	// The serious-list proposal goes for approval and the city approves it.
+	resp, body = city.post(fmt.Sprintf("/credit/serious/%d/steps", w.serious.ID), url.Values{"step": {"submit"}})
+	if resp.StatusCode != 303 {
+		t.Fatalf("submit: %d\n%s", resp.StatusCode, excerpt(body))
+	}
+	_, body = city.get(fmt.Sprintf("/credit/serious/%d", w.serious.ID))
+	if !strings.Contains(body, `id="step-approve"`) || !strings.Contains(body, "待上级同意") {
+		t.Fatalf("pending approval page\n%s", excerpt(body))
+	}
+	resp, _ = city.post(fmt.Sprintf("/credit/serious/%d/steps", w.serious.ID), url.Values{"step": {"approve"}})
+	if resp.StatusCode != 303 {
+		t.Fatalf("approve: %d", resp.StatusCode)
+	}
+	_, body = e.newClient().get("/lists/serious")
+	if !strings.Contains(body, e.outCounty.Name) || !strings.Contains(body, "张三") || !strings.Contains(body, `class="proof"`) {
+		t.Errorf("public serious list after approval\n%s", excerpt(body))
+	}
+
+	// Credit China status, then annulment of the penalty: the listing is revoked with it.
+	resp, _ = city.post(fmt.Sprintf("/credit/penalties/%d/credit-china", w.outPenalty.ID), url.Values{"credit_china_status": {"requested"}})
+	if resp.StatusCode != 303 {
+		t.Fatalf("credit china: %d", resp.StatusCode)
+	}
+	if _, body := city.get(fmt.Sprintf("/credit/penalties/%d", w.outPenalty.ID)); !strings.Contains(body, `<dd id="cc-status">已申请</dd>`) {
+		t.Error("Credit China status not shown")
+	}
+	resp, _ = city.post(fmt.Sprintf("/credit/penalties/%d/annul", w.outPenalty.ID), url.Values{"note": {"行政复议决定撤销"}})
+	if resp.StatusCode != 303 {
+		t.Fatalf("annul: %d", resp.StatusCode)
+	}
+	if _, body := city.get(fmt.Sprintf("/credit/serious/%d", w.serious.ID)); !strings.Contains(body, "撤销列入") {
+		t.Error("the listing grounded on the annulled penalty is not revoked")
+	}
+
+	// The settings: serious-list approval off, a new threshold.
+	_, body = admin.get("/admin/credit")
+	if !strings.Contains(body, `value="10000.00"`) || !strings.Contains(body, `id="serious_approval" checked`) {
+		t.Fatalf("settings form\n%s", excerpt(body))
+	}
+	form := url.Values{"threshold_person": {"20,000"}, "threshold_org": {"100000"}}
+	for k, v := range map[string]string{"serious_listed": "60", "abnormal_listed": "15", "abnormal_max": "30", "penalty": "10",
+		"penalty_heavier": "10", "penalty_max": "40", "sampling_failure": "8", "sampling_max": "24", "cert_suspension": "10",
+		"report_missing": "10", "report_late": "4", "new_entity": "5", "class_b": "5", "class_c": "20", "class_d": "50",
+		"ratio_a": "5", "ratio_b": "20", "ratio_c": "60", "ratio_d": "100"} {
+		form.Set(k, v)
+	}
+	if resp, body := admin.post("/admin/credit", form); resp.StatusCode != 303 {
+		t.Fatalf("save settings: %d\n%s", resp.StatusCode, excerpt(body))
+	}
+	if cfg := e.credit.Config(); cfg.SeriousApproval || cfg.Thresholds.PersonFen != 20_000_00 {
+		t.Errorf("settings not saved: %+v", cfg)
+	}
+
+	// A removal application rejected: the reason is required, and shown to the enterprise.
+	if _, err := e.credit.FileReport(qcity.WithActor(ctx, enterpriseActor(e)), goodReport(e.inCounty.USCC, 2025)); err != nil {
+		t.Fatal(err)
+	}
+	rp, err := e.credit.ApplyRepair(qcity.WithActor(ctx, enterpriseActor(e)), credit.RepairInput{USCC: e.inCounty.USCC,
+		Target: credit.TargetAbnormal, TargetID: w.abnormal.ID, Statement: "已补报"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	county.get(fmt.Sprintf("/credit/repairs/%d", rp.ID))
+	before := e.creditSnapshot()
+	resp, body = county.post(fmt.Sprintf("/credit/repairs/%d/decision", rp.ID), url.Values{"decision": {"reject"}})
+	if resp.StatusCode != 422 || !strings.Contains(body, `<p class="field-error">请填写不予通过的理由。</p>`) {
+		t.Errorf("rejection without a reason: %d\n%s", resp.StatusCode, excerpt(body))
+	}
+	if after := e.creditSnapshot(); after != before {
+		t.Errorf("refused decision changed the database: %s → %s", before, after)
+	}
+	resp, _ = county.post(fmt.Sprintf("/credit/repairs/%d/decision", rp.ID), url.Values{"decision": {"reject"}, "note": {"年报内容与登记信息不符"}})
+	if resp.StatusCode != 303 {
+		t.Fatalf("reject: %d", resp.StatusCode)
+	}
+	if _, body := ent.get("/my/credit"); !strings.Contains(body, "不予修复") || !strings.Contains(body, "年报内容与登记信息不符") {
+		t.Error("the enterprise does not see the rejection and its reason")
+	}
+}

@@ -212,18 +212,18 @@ type rateChartRow struct {
 }
 
 type creditReportsData struct {
-	Filter  credit.RateFilter
-	AsOf    qcity.Date
-	Groups  []string
-	Rows    []rateRow
-	Sum     credit.RateRow // the whole selection
-	Chart   rateChart
-	Unfiled []credit.Unfiled
-	Years   []int
-	LastRun *credit.Summary
-	Query   string // the filter as a query string, for the export link
-	Fixed   string // the official's own region, when the filter cannot leave it
-	Individ string // the entity type whose reports officials may enter on paper
+	Filter    credit.RateFilter
+	AsOf      qcity.Date
+	Groups    []string
+	Rows      []rateRow
+	Sum       credit.RateRow // the whole selection
+	Chart     rateChart
+	Unfiled   []credit.Unfiled
+	Years     []int
+	LastRun   *credit.Summary
+	Query     string // the filter as a query string, for the export link
+	Fixed     string // the official's own region, when the filter cannot leave it
+	PaperType string // the entity type whose reports officials may enter on paper
 	Pager
 }
 
@@ -233,7 +233,7 @@ func (s *Server) handleCreditReports(w http.ResponseWriter, r *http.Request) {
 	s.flashSaved(p, r)
 	today := qcity.DateOf(s.Clock.Now())
 	d := &creditReportsData{Groups: []string{"region", "type", "industry"}, LastRun: s.rulesStatus(r.Context()),
-		Individ: string(registry.TypeIndividualBusiness)}
+		PaperType: string(registry.TypeIndividualBusiness)}
 	for y := credit.LastClosedReportYear(today) + 1; y >= credit.LastClosedReportYear(today)-4; y-- {
 		d.Years = append(d.Years, y)
 	}

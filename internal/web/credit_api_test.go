@@ -18,8 +18,8 @@ import (
 	"qcity/internal/translog"
 )
 
-// creditSnapshot sums up every credit table, to show a refused request wrote nothing.
-func (e *env) creditSnapshot() string {
+// creditTables sums up every credit table, to show a refused request wrote nothing.
+func (e *env) creditTables() string {
 	e.t.Helper()
 	var parts []string
 	for _, table := range []string{"annual_reports", "annual_report_corrections", "abnormal_listings", "serious_listings",
@@ -249,7 +249,7 @@ func TestCreditAPIBadInput(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			before := e.creditSnapshot()
+			before := e.creditTables()
 			req, _ := http.NewRequest(c.method, e.ts.URL+c.path, strings.NewReader(c.body))
 			req.Header.Set("Authorization", "Bearer "+city)
 			if c.body != "" {
@@ -272,7 +272,7 @@ func TestCreditAPIBadInput(t *testing.T) {
 			if !strings.Contains(unescapeJSON(raw), c.contains) {
 				t.Errorf("message does not mention %q: %s", c.contains, raw)
 			}
-			if after := e.creditSnapshot(); after != before {
+			if after := e.creditTables(); after != before {
 				t.Errorf("database changed: %s → %s", before, after)
 			}
 		})

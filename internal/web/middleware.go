@@ -249,9 +249,16 @@ func (s *Server) guard(rt *Route) http.Handler {
 			limit := s.Config.MaxBodyBytes
 			if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
 				limit = s.Config.MaxFileBytes
+				if rt.MaxUpload > 0 {
+					limit = rt.MaxUpload
+				}
 			}
 			r.Body = http.MaxBytesReader(w, r.Body, limit)
 			if err := s.checkCSRF(r, rq); err != nil {
+				if rt.tooLarge != nil && qcity.ErrorCode(err) == qcity.ETOOLARGE {
+					rt.tooLarge(w, r)
+					return
+				}
 				s.renderError(w, r, err)
 				return
 			}

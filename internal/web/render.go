@@ -57,6 +57,17 @@ func parseTemplates(s *Server) (*templates, error) {
 		"add":       func(a, b int) int { return a + b },
 		"join":      strings.Join,
 		"percent":   func(n, d int) string { return formatPercent(n, d) },
+		"int":       func(n int64) int { return int(n) },
+		"rate": func(n, d int) string { // the rate alone: 98.59%
+			r, _, _ := strings.Cut(formatPercent(n, d), "（")
+			return r
+		},
+		"counts": func(n, d int) string { // the counts alone: （31,008 / 31,451）
+			if d == 0 {
+				return ""
+			}
+			return "（" + formatInt(n) + " / " + formatInt(d) + "）"
+		},
 	}
 	pages, err := fs.Glob(templateFS, "templates/pages/*.html")
 	if err != nil {

@@ -90,6 +90,26 @@ var access = map[string][]string{
 	"POST /api/v1/screening/subscriptions": screeners, "POST /api/v1/screening/subscriptions/{id}/cancel": screeners,
 	"GET /api/v1/screening/subscriptions/{id}/deliveries": screeners, "GET /api/v1/screening/certificates/{code}": everyone,
 	"GET /api/v1/screening/{id}": screeners,
+
+	"GET /credit": everyone, "GET /credit/{uscc}": everyone,
+	"GET /lists/abnormal": everyone, "GET /lists/abnormal/export": everyone, "GET /lists/serious": everyone,
+	"GET /lists/serious/export": everyone, "GET /lists/penalties": everyone, "GET /lists/penalties/export": everyone,
+	"GET /log": everyone, "GET /log/{index}": everyone,
+	"GET /my/credit": entOfficials, "GET /my/reports/new": entOfficials, "POST /my/reports": entOfficials,
+	"GET /my/reports/{year}/edit": entOfficials, "POST /my/reports/{year}": entOfficials,
+	"GET /my/repairs/new": entOfficials, "POST /my/repairs": entOfficials, "POST /my/abnormal/{id}/objection": entOfficials,
+	"GET /credit/documents/{id}": entOfficials,
+	"GET /credit/reports":        officials, "GET /credit/reports/export": officials, "GET /credit/reports/paper": officials,
+	"POST /credit/reports/paper": officials,
+	"GET /credit/abnormal":       officials, "POST /credit/abnormal/confirm": officials, "POST /credit/abnormal": officials,
+	"POST /credit/abnormal/{id}/objection": officials,
+	"GET /credit/serious":                  officials, "GET /credit/serious/new": officials, "POST /credit/serious": officials,
+	"GET /credit/serious/{id}": officials, "POST /credit/serious/{id}/steps": officials,
+	"GET /credit/penalties": officials, "GET /credit/penalties/new": officials, "POST /credit/penalties": officials,
+	"GET /credit/penalties/{id}": officials, "POST /credit/penalties/{id}/annul": officials,
+	"POST /credit/penalties/{id}/credit-china": officials,
+	"GET /credit/repairs":                      officials, "GET /credit/repairs/{id}": officials, "POST /credit/repairs/{id}/decision": officials,
+	"GET /credit/risk": officials, "GET /admin/credit": adminOnly, "POST /admin/credit": adminOnly,
 }
 
 func TestEveryRouteEveryRole(t *testing.T) {
@@ -116,7 +136,7 @@ func TestEveryRouteEveryRole(t *testing.T) {
 		if name == "POST /logout" || name == "POST /login" {
 			continue // they change the caller's own session; tested on their own below
 		}
-		path := strings.NewReplacer("{$}", "", "{uscc}", e.inCounty.USCC, "{code}", e.inCounty.USCC, "{id}", "999999", "{job}", "nosuchjob", "{no}", "NOSUCHSAMPLE", "{year}", "2025").Replace(rt.Pattern)
+		path := strings.NewReplacer("{$}", "", "{uscc}", e.inCounty.USCC, "{code}", e.inCounty.USCC, "{id}", "999999", "{job}", "nosuchjob", "{no}", "NOSUCHSAMPLE", "{year}", "2025", "{index}", "0").Replace(rt.Pattern)
 		if path == "/static/" {
 			path = "/static/app.css"
 		}

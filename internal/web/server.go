@@ -85,7 +85,12 @@ type Route struct {
 	// CreditQuery marks routes that answer a credit query about an entity: every call,
 	// anonymous ones included, is written to the audit log.
 	CreditQuery bool
-	handler     http.HandlerFunc
+	// MaxUpload is the largest multipart body the route accepts; 0 means
+	// Config.MaxFileBytes. tooLarge, if set, answers a body over the limit (a browser
+	// form shown again with the error beside its file fields) instead of the error page.
+	MaxUpload int64
+	tooLarge  http.HandlerFunc
+	handler   http.HandlerFunc
 }
 
 // API reports whether the route belongs to the JSON API.
@@ -247,6 +252,58 @@ func (s *Server) registerRoutes() {
 	nonPublic("POST", "/sampling/{no}/steps", involved, s.handleSampleStep)
 	pub("GET", "/announcements", s.handleAnnouncementList)
 	pub("GET", "/announcements/{id}", s.handleAnnouncementDetail)
+
+	// Credit UI.
+	// The public portal (信用信息公示): search, profiles, the lists and the log.
+	pub("GET", "/credit", s.handleCreditSearch)
+	s.handle("GET", "/credit/{uscc}", Public, nil, s.handleCreditProfile).CreditQuery = true
+	pub("GET", "/lists/abnormal", s.handlePublicAbnormalList)
+	pub("GET", "/lists/abnormal/export", s.handlePublicAbnormalExport)
+	pub("GET", "/lists/serious", s.handlePublicSeriousList)
+	pub("GET", "/lists/serious/export", s.handlePublicSeriousExport)
+	pub("GET", "/lists/penalties", s.handlePublicPenaltyList)
+	pub("GET", "/lists/penalties/export", s.handlePublicPenaltyExport)
+	pub("GET", "/log", s.handleLogPage)
+	pub("GET", "/log/{index}", s.handleLogRecord)
+	// The enterprise portal (我的信用); an official of the entity's region may act for
+	// it (?uscc=) where the credit service allows.
+	creditParties := append([]qcity.Role{qcity.RoleEnterprise}, officials...)
+	nonPublic("GET", "/my/credit", creditParties, s.handleMyCredit)
+	nonPublic("GET", "/my/reports/new", creditParties, s.handleMyReportNew)
+	nonPublic("POST", "/my/reports", creditParties, s.handleMyReportFile)
+	nonPublic("GET", "/my/reports/{year}/edit", creditParties, s.handleMyReportEdit)
+	nonPublic("POST", "/my/reports/{year}", creditParties, s.handleMyReportCorrect)
+	nonPublic("GET", "/my/repairs/new", creditParties, s.handleMyRepairNew)
+	upload := s.handle("POST", "/my/repairs", Roles, creditParties, s.handleMyRepairCreate)
+	upload.NonPublic, upload.MaxUpload, upload.tooLarge = true, credit.MaxTotalBytes+1<<20, s.handleMyRepairTooLarge
+	nonPublic("POST", "/my/abnormal/{id}/objection", creditParties, s.handleMyObjection)
+	nonPublic("GET", "/credit/documents/{id}", creditParties, s.handleCreditDocument)
+	// The officials' workspace (信用监管).
+	official("GET", "/credit/reports", s.handleCreditReports)
+	official("GET", "/credit/reports/export", s.handleUnfiledExport)
+	official("GET", "/credit/reports/paper", s.handlePaperReportNew)
+	official("POST", "/credit/reports/paper", s.handlePaperReportFile)
+	official("GET", "/credit/abnormal", s.handleAbnormalWork)
+	official("POST", "/credit/abnormal/confirm", s.handleAbnormalConfirm)
+	official("POST", "/credit/abnormal", s.handleAbnormalCreate)
+	official("POST", "/credit/abnormal/{id}/objection", s.handleAbnormalObjectionDecide)
+	official("GET", "/credit/serious", s.handleSeriousWork)
+	official("GET", "/credit/serious/new", s.handleSeriousNew)
+	official("POST", "/credit/serious", s.handleSeriousCreate)
+	official("GET", "/credit/serious/{id}", s.handleSeriousDetail)
+	official("POST", "/credit/serious/{id}/steps", s.handleSeriousStep)
+	official("GET", "/credit/penalties", s.handlePenaltyWork)
+	official("GET", "/credit/penalties/new", s.handlePenaltyNew)
+	official("POST", "/credit/penalties", s.handlePenaltyCreate)
+	official("GET", "/credit/penalties/{id}", s.handlePenaltyDetail)
+	official("POST", "/credit/penalties/{id}/annul", s.handlePenaltyAnnul)
+	official("POST", "/credit/penalties/{id}/credit-china", s.handlePenaltyCreditChina)
+	official("GET", "/credit/repairs", s.handleRepairWork)
+	official("GET", "/credit/repairs/{id}", s.handleRepairDetail)
+	official("POST", "/credit/repairs/{id}/decision", s.handleRepairDecide)
+	official("GET", "/credit/risk", s.handleRiskPage)
+	admin("GET", "/admin/credit", s.handleCreditConfig)
+	admin("POST", "/admin/credit", s.handleCreditConfigSave)
 
 	// JSON API.
 	pub("GET", "/api/v1/openapi.json", s.handleOpenAPI)

@@ -23,6 +23,7 @@ import (
 	"qcity/internal/region"
 	"qcity/internal/registry"
 	"qcity/internal/sampling"
+	"qcity/internal/screening"
 	"qcity/internal/translog"
 	"qcity/internal/web"
 )
@@ -145,6 +146,7 @@ type app struct {
 	limits       *limits.Catalogue
 	log          *translog.Log
 	credit       *credit.Service
+	screening    *screening.Service
 }
 
 func (a *app) Close() { a.db.Close() }
@@ -212,6 +214,7 @@ func (m *Main) open(ctx context.Context, c common, migrate bool) (*app, error) {
 		d.Close()
 		return nil, err
 	}
+	a.screening = screening.NewService(d, m.Clock)
 	return a, nil
 }
 
@@ -300,6 +303,7 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	demoScale := fs.Float64("demo-sampling", 1, "size of the demo's sampling records (1: the programme's 2019 figures; 0: none)")
 	migrate := fs.Bool("migrate", false, "apply pending migrations before serving")
 	secure := fs.Bool("secure-cookies", m.Getenv("QCITY_SECURE_COOKIES") == "1", "mark cookies Secure (serve behind HTTPS)")
+	privateHooks := fs.Bool("webhooks-private", m.Getenv("QCITY_WEBHOOKS_PRIVATE") == "1", "let subscription webhooks reach loopback and private addresses")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -324,9 +328,14 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 		return err
 	}
 	log.Info("name index loaded", "entities", a.registry.IndexLen(), "ms", time.Since(start).Milliseconds())
+	start = time.Now()
+	if err := a.screening.Load(ctx); err != nil {
+		return err
+	}
+	log.Info("screening index loaded", "restricted", a.screening.Index.Len(), "ms", time.Since(start).Milliseconds())
 
 	srv, err := web.New(web.Config{SecureCookie: *secure}, web.Server{DB: a.db, Clock: m.Clock, Log: log,
-		Auth: a.auth, Registry: a.registry, Sampling: a.sampling, Credit: a.credit, TransLog: a.log,
+		Auth: a.auth, Registry: a.registry, Sampling: a.sampling, Credit: a.credit, TransLog: a.log, Screening: a.screening,
 		RiskWeight: a.credit.RiskWeight, Jurisdiction: a.jurisdiction}, func() error {
 		p, err := a.db.Pending(ctx)
 		if err != nil {
@@ -355,6 +364,8 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	bg, stopBG := context.WithCancel(ctx)
 	defer stopBG()
 	go m.background(bg, a, log)
+	hooks := &screening.Dispatcher{S: a.screening, AllowPrivate: *privateHooks}
+	go hooks.Run(bg, 5*time.Second, func(err error) { log.Error("webhook dispatch", "err", err) })
 
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()

@@ -90,6 +90,10 @@ var access = map[string][]string{
 	"POST /api/v1/screening/subscriptions": screeners, "POST /api/v1/screening/subscriptions/{id}/cancel": screeners,
 	"GET /api/v1/screening/subscriptions/{id}/deliveries": screeners, "GET /api/v1/screening/certificates/{code}": everyone,
 	"GET /api/v1/screening/{id}": screeners,
+	"GET /screening":             screeners, "POST /screening": screeners, "GET /screening/template": screeners,
+	"POST /screening/decisions": screeners, "POST /screening/decisions/{id}/revoke": screeners,
+	"GET /screening/{id}": screeners, "GET /screening/{id}/export": screeners, "GET /screening/{id}/certificate": screeners,
+	"GET /verify": everyone,
 
 	"GET /credit": everyone, "GET /credit/{uscc}": everyone,
 	"GET /lists/abnormal": everyone, "GET /lists/abnormal/export": everyone, "GET /lists/serious": everyone,

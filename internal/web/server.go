@@ -305,6 +305,18 @@ func (s *Server) registerRoutes() {
 	admin("GET", "/admin/credit", s.handleCreditConfig)
 	admin("POST", "/admin/credit", s.handleCreditConfigSave)
 
+	// Screening (信用核查) for officials and procurement staff; public verification.
+	screenUsers := append([]qcity.Role{qcity.RoleAPIClient}, officials...)
+	nonPublic("GET", "/screening", screenUsers, s.handleScreeningPage)
+	nonPublic("POST", "/screening", screenUsers, s.handleScreeningRun)
+	nonPublic("GET", "/screening/template", screenUsers, s.handleScreeningTemplate)
+	nonPublic("POST", "/screening/decisions", screenUsers, s.handleScreeningDecision)
+	nonPublic("POST", "/screening/decisions/{id}/revoke", screenUsers, s.handleScreeningDecisionRevoke)
+	nonPublic("GET", "/screening/{id}", screenUsers, s.handleScreeningResult)
+	nonPublic("GET", "/screening/{id}/export", screenUsers, s.handleScreeningExport)
+	nonPublic("GET", "/screening/{id}/certificate", screenUsers, s.handleScreeningCertificatePrint)
+	pub("GET", "/verify", s.handleScreeningVerify)
+
 	// JSON API.
 	pub("GET", "/api/v1/openapi.json", s.handleOpenAPI)
 	pub("GET", "/api/v1/uscc/{code}", s.handleAPIUSCC)

@@ -44,3 +44,9 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   });
 });
+
+// Print buttons (screening certificates).
+document.addEventListener('click', function (e) {
+  var b = e.target.closest && e.target.closest('[data-print]');
+  if (b) { window.print(); }
+});

@@ -513,7 +513,7 @@ func (p *creditPlanner) planAbnormal() {
 		// Objections: a few rejected, fewer upheld (the listing revoked).
 		objecting := map[int32]qcity.Date{} // entity → day the objection was decided
 		upheld := map[int32]bool{}
-		nReject, nUphold := max(1, len(listed)/300), max(1, len(listed)/600)
+		nReject, nUphold := max(1, len(listed)/600), max(1, len(listed)/1200)
 		for _, k := range p.r.Perm(len(listed)) {
 			if nReject+nUphold == 0 {
 				break

@@ -326,6 +326,7 @@ func checkCredit(t *testing.T, c *creditDB, full bool) {
 		credit.PenaltyPublished, credit.PenaltyEnded, credit.PenaltyEndedEarly, credit.PenaltyWithdrawn, credit.PenaltyUnpublished)
 	want("publicity terms", states(`SELECT publicity_term, COUNT(*) FROM penalties WHERE publicity_term <> '' GROUP BY publicity_term`), "3m", "3y")
 	want("penalty domains", states(`SELECT domain, COUNT(*) FROM penalties GROUP BY domain`), "food", "quality")
+	want("penalty kinds", states(`SELECT kinds, COUNT(*) FROM penalties GROUP BY kinds`), "warning", "fine")
 	if n := countRows(t, c, `SELECT COUNT(*) FROM penalties WHERE kinds LIKE '%revoked%' OR kinds LIKE '%suspend%'`); n == 0 {
 		t.Error("no penalty revoking or suspending a licence")
 	}

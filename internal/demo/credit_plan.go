@@ -101,6 +101,7 @@ const (
 	evSeriousStep                   // hearing, submit, approve, reject, relist
 	evApply                         // a repair or removal application
 	evDecide                        // an official's step on an application
+	evCorrect                       // an enterprise corrects its report before 30 June
 )
 
 // creditEvent is one dated step of the plan. Keys name the records the steps create
@@ -196,6 +197,7 @@ func planCredit(seed uint64, city *City, j *region.Jurisdiction, cal *workday.Ca
 	p.planReports()
 	p.planAbnormal()
 	p.planPenaltyEvents(pens)
+	p.planCorrections()
 	p.planRulesRuns()
 	slices.SortStableFunc(p.events, func(a, b creditEvent) int {
 		if c := int(dayNumber(a.On) - dayNumber(b.On)); c != 0 {
@@ -1089,6 +1091,35 @@ func (p *creditPlanner) planSerious(pp *penaltyPlan) {
 		p.add(creditEvent{On: removed, Kind: evDecide, Entity: pp.Entity, Repair: rk, Step: credit.DecisionApprove, Note: noteApproveSerious})
 		if pp.Serious == serRelisted {
 			p.add(creditEvent{On: p.wd(removed, 40, 120), Kind: evSeriousStep, Entity: pp.Entity, Key: key, Step: credit.StepRelist, Note: noteRelist})
+		}
+	}
+}
+
+// planCorrections plans a few corrections of reports filed early each year: a new
+// phone number, sometimes the revenue published too, before 30 June (Art. 12).
+func (p *creditPlanner) planCorrections() {
+	byYear := map[int][]int{}
+	for k, r := range p.plan.Reports {
+		e := &p.city.Entities[r.Entity]
+		if !r.Paper && r.Publish && e.Type != registry.TypeIndividualBusiness &&
+			r.FiledOn.Before(credit.ReportDeadline(r.Year).AddDays(-10)) {
+			byYear[r.Year] = append(byYear[r.Year], k)
+		}
+	}
+	for year := firstReportYear; year <= max(p.lastYear, p.openYear); year++ {
+		list := byYear[year]
+		want := p.scaled(15, 2)
+		for _, k := range p.r.Perm(len(list)) {
+			if want == 0 {
+				break
+			}
+			r := p.plan.Reports[list[k]]
+			on := between(p.r, r.FiledOn.AddDays(1), credit.ReportDeadline(year))
+			if on.After(p.today) || !p.activeOn(r.Entity, on) {
+				continue
+			}
+			want--
+			p.add(creditEvent{On: on, Kind: evCorrect, Entity: r.Entity, Year: year, Key: annualKey(r.Entity, year)})
 		}
 	}
 }

@@ -32,7 +32,7 @@ type creditDB struct {
 }
 
 // newCreditDB loads a city of n entities and its credit history (no sampling).
-func newCreditDB(t *testing.T, d *db.DB, n int, seed uint64) (*creditDB, *creditLoader) {
+func newCreditDB(t *testing.T, d *db.DB, n int, seed uint64, opts CreditOptions) (*creditDB, *creditLoader) {
 	t.Helper()
 	j := zhanjiang(t)
 	clock := &qcity.FixedClock{T: creditNow}
@@ -61,7 +61,7 @@ func newCreditDB(t *testing.T, d *db.DB, n int, seed uint64) (*creditDB, *credit
 		t.Fatal(err)
 	}
 	var last, calls int
-	l, err := loadCredit(ctx, svc, city, CreditOptions{}, func(done, total int) {
+	l, err := loadCredit(ctx, svc, city, opts, func(done, total int) {
 		calls++
 		if done < last || done > total {
 			t.Errorf("progress(%d, %d) after %d", done, total, last)
@@ -195,7 +195,7 @@ func countRows(t *testing.T, c *creditDB, q string, args ...any) int {
 func TestLoadCredit(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		start := time.Now()
-		c, l := newCreditDB(t, d, 2000, 5)
+		c, l := newCreditDB(t, d, 2000, 5, CreditOptions{})
 		t.Logf("%d reports and %d steps in %s (rules runs %s, reports %s)", len(l.plan.Reports), len(l.plan.Events),
 			time.Since(start).Round(time.Millisecond), l.took[evRules].Round(time.Millisecond), l.took[len(l.took)-1].Round(time.Millisecond))
 		checkCredit(t, c, false)
@@ -335,6 +335,9 @@ func checkCredit(t *testing.T, c *creditDB, full bool) {
 	}
 	want("repairs", states(`SELECT target || '/' || state, COUNT(*) FROM repair_applications GROUP BY target || '/' || state`),
 		"abnormal/approved", "penalty/approved", "penalty/rejected", "serious/approved")
+	if n := countRows(t, c, `SELECT COUNT(*) FROM annual_report_corrections`); n == 0 {
+		t.Error("no report corrections")
+	}
 	if n := countRows(t, c, `SELECT COUNT(*) FROM documents WHERE content_type IN ('application/pdf', 'image/png')`); n == 0 {
 		t.Error("no uploaded commitment letters or evidence")
 	}
@@ -429,8 +432,8 @@ func digest(t *testing.T, c *creditDB) string {
 
 // The same city and seed give the same records, on a fresh database each time.
 func TestLoadCreditDeterministic(t *testing.T) {
-	a, _ := newCreditDB(t, dbtest.SQLite(t), 800, 9)
-	b, _ := newCreditDB(t, dbtest.SQLite(t), 800, 9)
+	a, _ := newCreditDB(t, dbtest.SQLite(t), 800, 9, CreditOptions{})
+	b, _ := newCreditDB(t, dbtest.SQLite(t), 800, 9, CreditOptions{})
 	if da, db := digest(t, a), digest(t, b); da != db {
 		t.Errorf("two loads of the same city and seed differ: %s, %s", da, db)
 	}
@@ -443,7 +446,8 @@ func TestLoadCreditFull(t *testing.T) {
 		t.Skip("loads the default city's credit history (about 20 s)")
 	}
 	start := time.Now()
-	c, l := newCreditDB(t, dbtest.SQLite(t), DefaultEntities, DefaultSeed)
+	// As `qcity demo` loads it: the city's seed for the credit records too.
+	c, l := newCreditDB(t, dbtest.SQLite(t), DefaultEntities, DefaultSeed, CreditOptions{Seed: DefaultSeed})
 	took := time.Since(start)
 	t.Logf("city and credit loaded in %s: %d reports (%d batches), %d steps; rules runs %s, confirmations %s, repairs %s, reports %s",
 		took.Round(time.Millisecond), len(l.plan.Reports), l.flushes, len(l.plan.Events), l.took[evRules].Round(time.Millisecond),

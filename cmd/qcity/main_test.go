@@ -147,6 +147,15 @@ func TestServeEndToEnd(t *testing.T) {
 	if st != 200 || orgs["total"].(float64) != 109 {
 		t.Errorf("demo labs: %d %v", st, orgs["total"])
 	}
+	// The demo's credit history is loaded, and its log verifies from outside against
+	// what the server publishes.
+	if !strings.Contains(out, "Demo credit loaded: 2019 annual report rate") {
+		t.Errorf("no credit summary in the startup output:\n%s", out)
+	}
+	verifyOut, _, err := run(t, dbPath, "", "log", "verify", "--url", s.url, "--state", filepath.Join(t.TempDir(), "verify.json"))
+	if err != nil {
+		t.Errorf("log verify: %v\n%s", err, verifyOut)
+	}
 
 	// The printed password logs in.
 	jar, _ := cookiejar.New(nil)

@@ -519,20 +519,49 @@ func (m *Main) loadDemo(ctx context.Context, a *app, size demoSize) error {
 	bar.done()
 	fmt.Fprintf(m.Stdout, "Demo city loaded: %d entities, %d organisations in %s.\n", len(city.Entities),
 		len(city.Organisations), time.Since(start).Round(time.Millisecond))
-	if size.samplingScale <= 0 {
-		return nil
+	if size.samplingScale > 0 {
+		start = time.Now()
+		inputs, err := demo.GenerateSampling(demo.SamplingOptions{Seed: seed, Scale: size.samplingScale}, city)
+		if err != nil {
+			return err
+		}
+		bar = newProgress(m.Stderr, "sampling")
+		if err := demo.LoadSampling(ctx, a.sampling, inputs, bar.update); err != nil {
+			return err
+		}
+		bar.done()
+		fmt.Fprintf(m.Stdout, "Demo sampling loaded: %d samples (2018–2020) in %s.\n", len(inputs), time.Since(start).Round(time.Millisecond))
 	}
 	start = time.Now()
-	inputs, err := demo.GenerateSampling(demo.SamplingOptions{Seed: seed, Scale: size.samplingScale}, city)
-	if err != nil {
-		return err
-	}
-	bar = newProgress(m.Stderr, "sampling")
-	if err := demo.LoadSampling(ctx, a.sampling, inputs, bar.update); err != nil {
+	bar = newProgress(m.Stderr, "credit")
+	if err := demo.LoadCredit(ctx, a.credit, city, demo.CreditOptions{Seed: seed}, bar.update); err != nil {
 		return err
 	}
 	bar.done()
-	fmt.Fprintf(m.Stdout, "Demo sampling loaded: %d samples (2018–2020) in %s.\n", len(inputs), time.Since(start).Round(time.Millisecond))
+	return m.creditSummary(ctx, a, time.Since(start))
+}
+
+// creditSummary prints a line about the demo's credit records, counted by the credit
+// service from the records.
+func (m *Main) creditSummary(ctx context.Context, a *app, took time.Duration) error {
+	_, rate, err := a.credit.ReportRate(ctx, credit.RateFilter{Year: 2019})
+	if err != nil {
+		return err
+	}
+	_, listed, err := a.credit.FindAbnormals(ctx, credit.AbnormalFilter{State: "active", Limit: 1}, true)
+	if err != nil {
+		return err
+	}
+	_, penalties, err := a.credit.FindPenalties(ctx, credit.PenaltyFilter{State: "all", Limit: 1})
+	if err != nil {
+		return err
+	}
+	_, serious, err := a.credit.FindSeriousList(ctx, credit.SeriousFilter{Limit: 1}, false)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(m.Stdout, "Demo credit loaded: 2019 annual report rate %.2f%% (%d of %d, %.2f%% on time); %d abnormal listings in force, %d penalties, %d serious-list listings in %s.\n",
+		rate.Rate, rate.Filed, rate.Due, rate.OnTimeRate, listed, penalties, serious, took.Round(time.Millisecond))
 	return nil
 }
 

@@ -53,6 +53,11 @@ type Service struct {
 	Log          *translog.Log
 	Jurisdiction *region.Jurisdiction
 
+	// DeferMonthlyRisk stops RunRules from recomputing every risk class on the first run
+	// of a month. A loader replaying years of history sets it and calls
+	// RecomputeAllRisk once at the end.
+	DeferMonthlyRisk bool
+
 	mu     sync.RWMutex
 	config Config
 	risk   riskCache

@@ -103,17 +103,9 @@ func (s *Service) RunRules(ctx context.Context, on qcity.Date, force bool) (Summ
 		if err := s.finish(ctx, tx, recs); err != nil {
 			return err
 		}
-		month := fmt.Sprintf("%04d-%02d", on.Year, on.Month)
-		var last string
-		tx.QueryRow(ctx, `SELECT value FROM settings WHERE key = ?`, riskMonthKey).Scan(&last)
-		if last < month {
-			sum.RiskFull = true
-			if sum.RiskWritten, err = s.recomputeAllRisk(ctx, tx, on); err != nil {
+		if !s.DeferMonthlyRisk {
+			if sum.RiskWritten, sum.RiskFull, err = s.monthlyRisk(ctx, tx, on, false); err != nil {
 				return err
-			}
-			if _, err := tx.Exec(ctx, `INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)
-				ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`, riskMonthKey, month, now); err != nil {
-				return qcity.Internal(err)
 			}
 		}
 		sum.Took = time.Since(start)
@@ -129,6 +121,35 @@ func (s *Service) RunRules(ctx context.Context, on qcity.Date, force bool) (Summ
 	})
 	sum.Took = time.Since(start)
 	return sum, err
+}
+
+// monthlyRisk recomputes every class on the first run of on's month (or always with
+// force) and records the month.
+func (s *Service) monthlyRisk(ctx context.Context, tx *db.Tx, on qcity.Date, force bool) (int, bool, error) {
+	month := fmt.Sprintf("%04d-%02d", on.Year, on.Month)
+	var last string
+	tx.QueryRow(ctx, `SELECT value FROM settings WHERE key = ?`, riskMonthKey).Scan(&last)
+	if last >= month && !force {
+		return 0, false, nil
+	}
+	n, err := s.recomputeAllRisk(ctx, tx, on)
+	if err != nil {
+		return 0, true, err
+	}
+	_, err = tx.Exec(ctx, `INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`, riskMonthKey, month, s.Clock.Now().UTC())
+	return n, true, qcity.Internal(err)
+}
+
+// RecomputeAllRisk recomputes every entity's risk class as of on, at once.
+func (s *Service) RecomputeAllRisk(ctx context.Context, on qcity.Date) (int, error) {
+	var n int
+	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
+		var err error
+		n, _, err = s.monthlyRisk(ctx, tx, on, true)
+		return err
+	})
+	return n, err
 }
 
 func (s *Service) idsWhere(ctx context.Context, tx *db.Tx, query string, args ...any) ([]int64, error) {

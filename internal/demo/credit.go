@@ -128,6 +128,7 @@ func loadCredit(ctx context.Context, svc *credit.Service, city *City, opts Credi
 	today := qcity.DateOf(svc.Clock.Now())
 	clock := &qcity.FixedClock{T: svc.Clock.Now()}
 	own := credit.NewService(svc.DB, clock, svc.Registry, svc.Log, svc.Jurisdiction)
+	own.DeferMonthlyRisk = true // recomputed once at the end
 	if svc.Cal != nil {
 		own.Cal = svc.Cal
 	}
@@ -158,6 +159,9 @@ func loadCredit(ctx context.Context, svc *credit.Service, city *City, opts Credi
 		return nil, err
 	}
 	if err := l.play(today); err != nil {
+		return nil, err
+	}
+	if _, err := own.RecomputeAllRisk(ctx, today); err != nil {
 		return nil, err
 	}
 	return l, svc.Load(ctx) // the caller's risk classes, as the history left them

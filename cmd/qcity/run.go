@@ -450,7 +450,7 @@ func (m *Main) bootstrapAdmin(ctx context.Context, a *app, withDemo bool) error 
 		region string
 		uscc   string
 	}
-	users := []demoUser{{"city", qcity.RoleCityOfficial, "", ""}}
+	users := []demoUser{{"city", qcity.RoleCityOfficial, "", ""}, {"platform", qcity.RoleAPIClient, "", ""}}
 	if len(a.jurisdiction.Counties) > 0 {
 		users = append(users, demoUser{"county", qcity.RoleCountyOfficial, a.jurisdiction.Counties[min(1, len(a.jurisdiction.Counties)-1)].Code, ""})
 	}

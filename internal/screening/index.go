@@ -1,6 +1,7 @@
 package screening
 
 import (
+	"math"
 	"slices"
 	"sort"
 	"strings"
@@ -68,6 +69,7 @@ type Entry struct {
 
 	name    Name
 	formers []Name
+	grams   [][]string // unique sorted core bigrams of name and formers, in names() order
 }
 
 // Index is the in-memory index of restricted entities: by credit code, by exact name
@@ -109,6 +111,28 @@ func (e *Entry) prepare() {
 	for _, f := range e.FormerNames {
 		e.formers = append(e.formers, ParseName(f))
 	}
+	e.grams = e.grams[:0]
+	for _, n := range e.names() {
+		e.grams = append(e.grams, uniqueBigrams(n.Core))
+	}
+}
+
+// shared counts the strings two sorted, deduplicated slices have in common.
+func shared(a, b []string) int {
+	n, i, j := 0, 0, 0
+	for i < len(a) && j < len(b) {
+		switch {
+		case a[i] == b[j]:
+			n++
+			i++
+			j++
+		case a[i] < b[j]:
+			i++
+		default:
+			j++
+		}
+	}
+	return n
 }
 
 func (e *Entry) names() []Name { return append([]Name{e.name}, e.formers...) }
@@ -309,6 +333,9 @@ func (ix *Index) apply(res *Result, e *Entry, purpose string, day qcity.Date, ce
 	}
 }
 
+// maxSimilarCandidates bounds the names scored for one similarity search.
+const maxSimilarCandidates = 5000
+
 // candidate is a name-match candidate with its best score.
 type candidate struct {
 	e     *Entry
@@ -341,21 +368,27 @@ func (ix *Index) matchName(res *Result, s Subject, purpose string, day qcity.Dat
 	for _, e := range ix.byLoose[subj.LooseKey()] {
 		consider(e)
 	}
-	// Similar names: entities sharing enough core bigrams to reach Review.
-	grams := uniqueBigrams(subj.Core)
-	if len(grams) > 0 && len(cands) == 0 {
-		counts := map[*Entry]int{}
-		for _, g := range grams {
+	// Similar names. Similarity ≥ Review needs Dice ≥ Review, hence c ≥ R·|a|/(2−R)
+	// shared bigrams out of the subject's |a|: a candidate must hold at least one of the
+	// subject's |a|−k+1 rarest bigrams (k that bound). Only their posting lists are read.
+	sorted := uniqueBigrams(subj.Core)
+	if len(sorted) > 0 && len(cands) == 0 {
+		k := int(math.Ceil(Review * float64(len(sorted)) / (2 - Review)))
+		byRarity := slices.Clone(sorted)
+		slices.SortFunc(byRarity, func(a, b string) int { return len(ix.postings[a]) - len(ix.postings[b]) })
+		seen := 0
+	rare:
+		for _, g := range byRarity[:max(1, len(byRarity)-k+1)] {
 			for _, e := range ix.postings[g] {
-				counts[e]++
-			}
-		}
-		// Dice ≥ Review needs at least Review·(|a|+|b|)/2 common bigrams; with |b| ≥ 1
-		// a share of the subject's bigrams well below half cannot make it.
-		need := max(1, int(float64(len(grams))*Review/2))
-		for e, n := range counts {
-			if n >= need {
-				consider(e)
+				if seen++; seen > maxSimilarCandidates {
+					break rare
+				}
+				for _, eg := range e.grams {
+					if shared(sorted, eg) >= k {
+						consider(e)
+						break
+					}
+				}
 			}
 		}
 	}

@@ -78,3 +78,31 @@ func TestLabelledPairs(t *testing.T) {
 	}
 	_ = strings.TrimSpace
 }
+
+// The index finds a similar name through the rarest bigrams, and sends it to review.
+func TestIndexSimilar(t *testing.T) {
+	ix := NewIndex()
+	r := &Restriction{List: "abnormal", Purposes: map[string]Basis{PurposeProcurement: abnormalBasis}}
+	var entries []*Entry
+	for i, name := range []string{"湛江市霞山区海滨水产品冷冻加工贸易有限公司", "湛江市霞山区海滨水产有限公司", "湛江市金帆电器有限公司"} {
+		entries = append(entries, &Entry{EntityID: int64(i + 1), USCC: "X" + string(rune('A'+i)), Name: name, Restrictions: []*Restriction{r}})
+	}
+	ix.Replace(nil, entries)
+	day := entries[0].Restrictions[0].ListedOn
+	res := ix.Check(Subject{Ref: "1", Name: "湛江市霞山区海滨水产品冷冻加工贸义有限公司"}, PurposeProcurement, day, nil)
+	if res.Status != StatusReview || res.Match == nil || res.Match.EntityID != 1 || res.Match.Features[0].Feature != "name_similarity" {
+		t.Errorf("similar name: %+v %+v", res, res.Match)
+	}
+	res = ix.Check(Subject{Ref: "2", Name: "湛江市霞山区海滨水泥有限公司"}, PurposeProcurement, day, nil)
+	if res.Status != StatusClear || res.Match != nil {
+		t.Errorf("near miss: %+v", res)
+	}
+	// Replacing an entity with no restrictions removes it.
+	ix.Replace([]int64{2}, nil)
+	if res := ix.Check(Subject{Ref: "3", Name: "湛江市霞山区海滨水产有限公司"}, PurposeProcurement, day, nil); res.Status != StatusClear {
+		t.Errorf("after removal: %+v", res)
+	}
+	if ix.Len() != 2 {
+		t.Errorf("len %d", ix.Len())
+	}
+}

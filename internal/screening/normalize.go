@@ -246,9 +246,10 @@ func keep(r rune) bool {
 // NormalizePerson folds a person's name for comparison: width, spaces and the middle
 // dots of minority and foreign names (阿卜杜·艾尼 ≡ 阿卜杜艾尼).
 func NormalizePerson(s string) string {
-	s = nameindex.Normalize(s)
-	return strings.NewReplacer("·", "", ".", "", "-", "").Replace(s)
+	return personDots.Replace(nameindex.Normalize(s))
 }
+
+var personDots = strings.NewReplacer("·", "", ".", "", "-", "")
 
 // traditional maps the traditional characters common in enterprise names to their
 // simplified forms (bidders from Hong Kong, Macao and Taiwan, and old seals).

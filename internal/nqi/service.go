@@ -11,6 +11,9 @@ package nqi
 
 import (
 	"context"
+	"database/sql"
+	"errors"
+	"sort"
 	"strconv"
 
 	"qcity"
@@ -58,6 +61,16 @@ func (s *Service) inJurisdiction(code string) bool {
 		}
 	}
 	return false
+}
+
+// regionPrefix is the prefix of every region code in the jurisdiction: the
+// prefecture's four digits, or a municipality's two.
+func (s *Service) regionPrefix() string {
+	p := s.Jurisdiction.Prefecture
+	if p.Level == 1 {
+		return p.Code[:2]
+	}
+	return p.Code[:4]
 }
 
 // Prefecture returns the jurisdiction's code.
@@ -335,12 +348,18 @@ func joinAnd(conds []string) string {
 	return s
 }
 
-// BulkCreate enters many records of one register in one transaction, for imports and
-// the demo: every record is validated as a form's would be, and any invalid one
-// rejects the whole batch with EINVALID, each error carrying Row (the 1-based
-// position plus rowOffset, so an import reports spreadsheet rows). One audit record
-// covers the batch. The records are returned with their ids.
-func (s *Service) BulkCreate(ctx context.Context, k *Kind, ins []Input, source string, rowOffset int) ([]*Record, error) {
+// BulkCreate enters many records of one register in one transaction, for the demo
+// and other trusted bulk sources: every record is validated as a form's would be, and
+// any invalid one rejects the whole batch with EINVALID, each error carrying Row (the
+// record's 1-based position). One audit record covers the batch. The records are
+// returned with their ids.
+func (s *Service) BulkCreate(ctx context.Context, k *Kind, ins []Input, source string) ([]*Record, error) {
+	return s.bulkCreate(ctx, k, ins, source, nil, nil)
+}
+
+// bulkCreate is BulkCreate with the spreadsheet line of each input (nil: positions)
+// and errors already found while reading the file.
+func (s *Service) bulkCreate(ctx context.Context, k *Kind, ins []Input, source string, lines []int, early []qcity.FieldError) ([]*Record, error) {
 	a := qcity.ActorFrom(ctx)
 	if !CanWrite(a, k) {
 		return nil, qcity.Errorf(qcity.EFORBIDDEN, "auth.forbidden")
@@ -352,12 +371,15 @@ func (s *Service) BulkCreate(ctx context.Context, k *Kind, ins []Input, source s
 	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
 		lk := newLookups()
 		seen := map[string]bool{}
-		var errs []qcity.FieldError
-		nErrs := 0
+		errs := append([]qcity.FieldError(nil), early...)
+		nErrs := len(early)
 		now := s.Clock.Now().UTC()
 		recs := make([]*Record, 0, len(ins))
 		for i, in := range ins {
-			row := i + 1 + rowOffset
+			row := i + 1
+			if lines != nil {
+				row = lines[i]
+			}
 			r, ferrs, err := s.validate(ctx, tx, lk, k, in, nil)
 			if err != nil {
 				return err
@@ -391,6 +413,7 @@ func (s *Service) BulkCreate(ctx context.Context, k *Kind, ins []Input, source s
 			recs = append(recs, r)
 		}
 		if nErrs > 0 {
+			sortRowErrors(errs)
 			return &qcity.Error{Code: qcity.EINVALID, Key: "nqi.error.import_rejected", Args: map[string]any{"count": nErrs}, Fields: errs}
 		}
 		parents := map[int64]bool{}
@@ -439,3 +462,11 @@ func regionFieldOf(k *Kind) string {
 
 // maxImportErrors caps the row errors reported for one file.
 const maxImportErrors = 1000
+
+// sortRowErrors puts row errors in row order (stable, so a row's errors keep their
+// field order).
+func sortRowErrors(errs []qcity.FieldError) {
+	sort.SliceStable(errs, func(i, j int) bool { return errs[i].Row < errs[j].Row })
+}
+
+func isNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }

@@ -52,6 +52,12 @@ func (v Value) String() string {
 // maxValueRunes bounds the text of one value; nobody writes a longer one.
 const maxValueRunes = 60
 
+// maxUnitRunes bounds a value's unit.
+const maxUnitRunes = 20
+
+// maxNumberDigits bounds a value's number written out in plain notation.
+const maxNumberDigits = 30
+
 // boundWords are the comparison signs and words a value may start with, longest
 // first within each sign so that "<=" wins over "<".
 var boundWords = []struct {
@@ -73,7 +79,8 @@ var notDetectedWords = []string{"不得检出", "未检出", "ND", "N.D.", "nd",
 //
 // Returns EINVALID with key nqi.error.value_empty, nqi.error.value_long (more than 60
 // characters), nqi.error.value_number (no number where one is needed, or a malformed
-// one) or nqi.error.value_unit (a unit holding digits after the number).
+// one), nqi.error.value_range (a number of more than 30 digits written out) or
+// nqi.error.value_unit (a unit of more than 20 characters, or holding digits).
 func ParseValue(text string) (Value, error) {
 	s := strings.TrimSpace(foldText(text))
 	if s == "" {
@@ -109,9 +116,18 @@ func ParseValue(text string) (Value, error) {
 	if end < 0 {
 		return Value{}, qcity.Errorf(qcity.EINVALID, "nqi.error.value_number", "text", clip(text))
 	}
+	// No indicator needs more than 30 digits written out ("1E700" is a typing slip).
+	if len(v.Number.String()) > maxNumberDigits {
+		return Value{}, qcity.Errorf(qcity.EINVALID, "nqi.error.value_range", "text", clip(text))
+	}
 	unit := strings.TrimSpace(s[end:])
-	unit = strings.TrimSpace(strings.TrimSuffix(strings.TrimPrefix(unit, "("), ")"))
+	if strings.HasPrefix(unit, "(") && strings.HasSuffix(unit, ")") {
+		unit = strings.TrimSpace(unit[1 : len(unit)-1])
+	}
 	if unit != "" {
+		if utf8.RuneCountInString(unit) > maxUnitRunes {
+			return Value{}, qcity.Errorf(qcity.EINVALID, "nqi.error.value_unit", "text", clip(text))
+		}
 		if strings.ContainsFunc(unit, unicode.IsDigit) && !strings.ContainsAny(unit, "²³") && !isKnownUnit(unit) {
 			return Value{}, qcity.Errorf(qcity.EINVALID, "nqi.error.value_unit", "text", clip(text))
 		}

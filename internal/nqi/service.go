@@ -373,6 +373,11 @@ func (s *Service) bulkCreate(ctx context.Context, k *Kind, ins []Input, source s
 		seen := map[string]bool{}
 		errs := append([]qcity.FieldError(nil), early...)
 		nErrs := len(early)
+		// A field already wrong in the file (an unknown parent) is not reported twice.
+		known := map[string]bool{}
+		for _, fe := range early {
+			known[strconv.Itoa(fe.Row)+"/"+fe.Field] = true
+		}
 		now := s.Clock.Now().UTC()
 		recs := make([]*Record, 0, len(ins))
 		for i, in := range ins {
@@ -403,6 +408,9 @@ func (s *Service) bulkCreate(ctx context.Context, k *Kind, ins []Input, source s
 				}
 			}
 			for _, fe := range ferrs {
+				if known[strconv.Itoa(row)+"/"+fe.Field] {
+					continue
+				}
 				nErrs++
 				if len(errs) < maxImportErrors {
 					fe.Row = row

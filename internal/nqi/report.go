@@ -3,6 +3,8 @@ package nqi
 import (
 	"context"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"qcity"
@@ -399,4 +401,31 @@ func (s *Service) KitchenCoverage(ctx context.Context, day qcity.Date) ([]Covera
 	}
 	total.Region = "total"
 	return out, total, nil
+}
+
+// Leaders returns the benchmarking leaders (对标领跑者) of a year: the products whose
+// benchmarking result is 领先, most leading indicators first (then most indicators,
+// then the enterprise's code). Only officials may read it. Returns EINVALID for a bad
+// year, EFORBIDDEN.
+func (s *Service) Leaders(ctx context.Context, year int) ([]*Record, error) {
+	if !qcity.ActorFrom(ctx).IsOfficial() {
+		return nil, qcity.Errorf(qcity.EFORBIDDEN, "auth.forbidden")
+	}
+	if err := ValidYear(year); err != nil {
+		return nil, err
+	}
+	items, _, err := s.Find(ctx, Benchmarks, Filter{Fields: map[string]string{"year": strconv.Itoa(year), "result": "leading"}, Limit: MaxPageSize})
+	if err != nil {
+		return nil, err
+	}
+	slices.SortStableFunc(items, func(a, b *Record) int {
+		if x, y := a.IntOr("leading", 0), b.IntOr("leading", 0); x != y {
+			return int(y - x)
+		}
+		if x, y := a.IntOr("indicators", 0), b.IntOr("indicators", 0); x != y {
+			return int(y - x)
+		}
+		return strings.Compare(a.Str("uscc"), b.Str("uscc"))
+	})
+	return items, nil
 }

@@ -1,12 +1,15 @@
 package screening
 
 import (
+	"bytes"
+	"compress/flate"
 	"context"
 	"crypto/rand"
 	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -178,25 +181,39 @@ func (s *Service) Screen(ctx context.Context, req Request) (Screening, error) {
 	day := qcity.DateOf(now)
 	sc := Screening{Purpose: req.Purpose, Client: a.Name, At: now, Date: day.String(), Subjects: len(req.Subjects),
 		Results: make([]Result, len(req.Subjects))}
-	for i, subj := range req.Subjects {
-		r := s.Index.Check(subj, req.Purpose, day, suppressed)
+	// Name matching is the costly part: large calls are checked on every core.
+	workers := 1
+	if len(req.Subjects) >= 64 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < len(req.Subjects); i += workers {
+				sc.Results[i] = s.Index.Check(req.Subjects[i], req.Purpose, day, suppressed)
+			}
+		}()
+	}
+	wg.Wait()
+	for _, r := range sc.Results {
 		switch r.Status {
 		case StatusRestricted:
 			sc.Restricted++
 		case StatusReview:
 			sc.Review++
 		}
-		sc.Results[i] = r
 	}
 	sc.Code = newCode()
-	stored, err := json.Marshal(storedResult{Subjects: req.Subjects, Results: sc.Results})
+	stored, err := pack(storedResult{Subjects: req.Subjects, Results: sc.Results})
 	if err != nil {
 		return Screening{}, qcity.Internal(err)
 	}
 	err = s.DB.InTx(ctx, func(tx *db.Tx) error {
 		if err := tx.QueryRow(ctx, `INSERT INTO screenings (code, client_key, client_name, purpose, subjects, restricted, review,
 			result, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, sc.Code, client, a.Name, sc.Purpose, sc.Subjects,
-			sc.Restricted, sc.Review, string(stored), now).Scan(&sc.ID); err != nil {
+			sc.Restricted, sc.Review, stored, now).Scan(&sc.ID); err != nil {
 			return qcity.Internal(err)
 		}
 		return audit.Write(ctx, tx, now, audit.Record{Action: audit.ActionRead, ObjectType: "credit_query", ObjectID: sc.Code,
@@ -205,10 +222,28 @@ func (s *Service) Screen(ctx context.Context, req Request) (Screening, error) {
 	return sc, err
 }
 
-// storedResult is what a screening row keeps.
+// storedResult is what a screening row keeps, as deflated JSON.
 type storedResult struct {
 	Subjects []Subject `json:"subjects"`
 	Results  []Result  `json:"results"`
+}
+
+func pack(v storedResult) ([]byte, error) {
+	var buf bytes.Buffer
+	zw, _ := flate.NewWriter(&buf, flate.BestSpeed)
+	if err := json.NewEncoder(zw).Encode(v); err != nil {
+		return nil, err
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+func unpack(b []byte) (storedResult, error) {
+	var v storedResult
+	err := json.NewDecoder(flate.NewReader(bytes.NewReader(b))).Decode(&v)
+	return v, err
 }
 
 // newCode makes a verification code: 16 characters of an unambiguous alphabet,
@@ -243,7 +278,7 @@ func NormalizeCode(s string) string {
 
 func scanScreening(row interface{ Scan(...any) error }, withResults bool) (Screening, []Subject, error) {
 	var sc Screening
-	var result string
+	var result []byte
 	if err := row.Scan(&sc.ID, &sc.Code, &sc.Client, &sc.Purpose, &sc.Subjects, &sc.Restricted, &sc.Review, &result, &sc.At); err != nil {
 		return sc, nil, err
 	}
@@ -251,7 +286,10 @@ func scanScreening(row interface{ Scan(...any) error }, withResults bool) (Scree
 	sc.Date = qcity.DateOf(sc.At).String()
 	var st storedResult
 	if withResults {
-		json.Unmarshal([]byte(result), &st)
+		var err error
+		if st, err = unpack(result); err != nil {
+			return sc, nil, err
+		}
 		sc.Results = st.Results
 	}
 	return sc, st.Subjects, nil
@@ -283,7 +321,7 @@ func (s *Service) History(ctx context.Context, limit, offset int) ([]Screening, 
 	if err := s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM screenings WHERE client_key = ?`, client).Scan(&total); err != nil {
 		return nil, 0, qcity.Internal(err)
 	}
-	rows, err := s.DB.Query(ctx, `SELECT id, code, client_name, purpose, subjects, restricted, review, '', created_at
+	rows, err := s.DB.Query(ctx, `SELECT id, code, client_name, purpose, subjects, restricted, review, NULL, created_at
 		FROM screenings WHERE client_key = ? ORDER BY id DESC LIMIT ? OFFSET ?`, client, limit, max(offset, 0))
 	if err != nil {
 		return nil, 0, qcity.Internal(err)

@@ -93,7 +93,8 @@ func (p *QualityPlan) Count(k *nqi.Kind) int {
 
 // GenerateQuality plans the quality records of a generated city. It is pure: the same
 // city, jurisdiction and options give the same plan. Returns EINVALID
-// (demo.today_invalid) without a Today, EINTERNAL for a city without companies.
+// (demo.today_invalid) without a Today, EINTERNAL for a city without entities. The
+// figures above need a city of about 500 entities or more (enough distinct companies).
 func GenerateQuality(opts QualityOptions, city *City, j *region.Jurisdiction) (*QualityPlan, error) {
 	if city == nil || j == nil {
 		return nil, qcity.Internal(errors.New("demo: nil city or jurisdiction"))
@@ -242,7 +243,13 @@ func (g *qualityGen) pools() error {
 		}
 	}
 	if len(g.companies) == 0 {
-		return qcity.Internal(errors.New("demo: the city has no companies established before 2017"))
+		// A very small city: any entity stands in for the companies.
+		for i := range g.city.Entities {
+			g.companies = append(g.companies, int32(i))
+		}
+	}
+	if len(g.companies) == 0 {
+		return qcity.Internal(errors.New("demo: the city has no entities"))
 	}
 	g.r.Shuffle(len(g.makers), func(a, b int) { g.makers[a], g.makers[b] = g.makers[b], g.makers[a] })
 	g.r.Shuffle(len(g.companies), func(a, b int) { g.companies[a], g.companies[b] = g.companies[b], g.companies[a] })
@@ -411,8 +418,18 @@ func (g *qualityGen) standards() {
 		}
 		key := g.add(nqi.Standards, in, "", nil)
 		role := "lead"
+		drafting := map[int32]bool{}
 		for _, prefix := range s.local {
-			e := g.ent(g.maker(prefix))
+			// A small city may offer the same company twice: it drafts once.
+			i := g.maker(prefix)
+			for try := 0; drafting[i] && try < 5; try++ {
+				i = g.maker()
+			}
+			if drafting[i] {
+				continue
+			}
+			drafting[i] = true
+			e := g.ent(i)
 			g.add(nqi.StandardDrafters, nqi.Input{"name": e.Name, "uscc": e.USCC, "role": role}, key, nil)
 			role = "participant"
 		}

@@ -17,7 +17,8 @@ import (
 
 // anyEntity returns an active entity established before 2017 whose industry starts
 // with one of the prefixes and whose region starts with within ("" for anywhere),
-// preferring one not used yet; else a company.
+// preferring one not used yet; else a company or any active entity there; -1 if the
+// region has none.
 func (g *qualityGen) anyEntity(within string, prefixes ...string) int32 {
 	n := len(g.city.Entities)
 	for _, fresh := range []bool{true, false} {
@@ -42,7 +43,12 @@ func (g *qualityGen) anyEntity(within string, prefixes ...string) int32 {
 			return i
 		}
 	}
-	return g.companies[g.r.IntN(len(g.companies))]
+	for i := range g.city.Entities {
+		if e := g.ent(int32(i)); e.Status == registry.StatusActive && strings.HasPrefix(e.Region, within) {
+			return int32(i)
+		}
+	}
+	return -1
 }
 
 // scaled writes v × 10^-scale: decimalText(805, 1) = "80.5".
@@ -163,7 +169,7 @@ func (g *qualityGen) instruments() {
 			// Several instruments of a kind at one business: dispensers at a station,
 			// scales at a shop.
 			if owner < 0 || k%3 == 0 {
-				owner = g.anyEntity("", p.industries...)
+				owner = max(0, g.anyEntity("", p.industries...))
 			}
 			e := g.ent(owner)
 			n++
@@ -472,7 +478,11 @@ func (g *qualityGen) campaigns() {
 			within = county
 		}
 		for range c.inspections {
-			e := g.ent(g.anyEntity(within, c.industries...))
+			i := g.anyEntity(within, c.industries...)
+			if i < 0 {
+				break
+			}
+			e := g.ent(i)
 			on := g.between(c.start, c.end)
 			ins := nqi.Input{"uscc": e.USCC, "inspected_on": on.String(), "inspectors": g.names.person() + "、" + g.names.person(),
 				"problems": "0", "outcome": "compliant"}

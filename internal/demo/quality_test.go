@@ -220,6 +220,18 @@ func TestLoadQuality(t *testing.T) {
 	})
 }
 
+// A city of a few entities still gets its quality records, fewer of them.
+func TestLoadQualityTinyCity(t *testing.T) {
+	for _, n := range []int{1, 30} {
+		q := newQualityDB(t, dbtest.SQLite(t), n, 0)
+		if rep, err := q.svc.Report(q.ctx, 2019); err != nil {
+			t.Fatal(err)
+		} else if labs, _ := rep.Indicator("labs"); labs.Value != 109 {
+			t.Errorf("%d entities: %v labs", n, labs.Value)
+		}
+	}
+}
+
 // TestDemoQualityReport2019 loads the whole demo city (20,000 entities, three years of
 // sampling, the quality records) and checks that its 2019 annual quality report shows
 // the programme's figures, each computed from records.

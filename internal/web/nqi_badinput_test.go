@@ -245,3 +245,62 @@ func TestQualityBadRequests(t *testing.T) {
 		t.Errorf("bad requests changed the database: %s → %s", before, after)
 	}
 }
+
+// A district's official edits its own district's records of every register and no
+// one else's (the city's own records belong to the city bureau), and sees other
+// districts' records of the registers that are not public only as the city does not.
+func TestQualityRegionScope(t *testing.T) {
+	e := newEnv(t, dbtest.SQLite(t))
+	ids := e.seedQuality()
+	official := qcity.WithActor(context.Background(), qcity.Actor{Kind: qcity.ActorUser, ID: 1, Name: "city", Role: qcity.RoleCityOfficial})
+	county := e.keys[qcity.RoleCountyOfficial] // 440803
+	c := e.newClient()
+	c.login("county")
+	for _, k := range nqi.Kinds() {
+		rec, err := e.srv.NQI.Get(official, k, ids[k.Name])
+		if err != nil {
+			t.Fatal(err)
+		}
+		id := strconv.FormatInt(rec.ID, 10)
+		own := strings.HasPrefix(rec.Str("region_code"), "440803")
+		want := map[bool]int{true: 200, false: 403}[own]
+		if st, res := e.api("PUT", "/api/v1/quality/"+k.Slug+"/"+id, county, `{"version":`+strconv.Itoa(rec.Version)+`}`); st != want {
+			t.Errorf("%s in %s: county PUT %d, want %d (%v)", k.Name, rec.Str("region_code"), st, want, res)
+		}
+		if !own {
+			form := url.Values{"version": {strconv.Itoa(rec.Version)}}
+			if resp, _ := c.post("/quality/"+k.Slug+"/"+id, form); resp.StatusCode != 403 {
+				t.Errorf("%s in %s: county form edit %d, want 403", k.Name, rec.Str("region_code"), resp.StatusCode)
+			}
+		}
+	}
+	// Records of another district in registers that are not public.
+	loan, err := e.srv.NQI.Create(official, nqi.FundLoans, nqi.Input{"uscc": e.outCounty.USCC, "bank": "湛江某银行", "contract_no": "ZJ-2020-009",
+		"amount": "1000000", "ip_type": "trademark", "pledged_ip": "注册商标第12345678号", "loan_on": "2020-04-01", "due_on": "2021-03-31"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ins, err := e.srv.NQI.Create(official, nqi.Instruments, nqi.Input{"uscc": e.outCounty.USCC, "instrument_type": "trade_scale", "serial_no": "CK-001"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, x := range []struct {
+		k  *nqi.Kind
+		id int64
+	}{{nqi.FundLoans, loan.ID}, {nqi.Instruments, ins.ID}} {
+		path := "/api/v1/quality/" + x.k.Slug
+		if st, _ := e.api("GET", path+"/"+strconv.FormatInt(x.id, 10), county, ""); st != 403 {
+			t.Errorf("county reads another district's %s: %d", x.k.Name, st)
+		}
+		if resp, _ := c.get("/quality/" + x.k.Slug + "/" + strconv.FormatInt(x.id, 10)); resp.StatusCode != 403 {
+			t.Errorf("county opens another district's %s page: %d", x.k.Name, resp.StatusCode)
+		}
+		st, list := e.api("GET", path, county, "")
+		if st != 200 || list["total"].(float64) != 1 {
+			t.Errorf("county's %s list: %d %v", x.k.Name, st, list["total"])
+		}
+		if st, list := e.api("GET", path, e.keys[qcity.RoleCityOfficial], ""); st != 200 || list["total"].(float64) != 2 {
+			t.Errorf("city's %s list: %d %v", x.k.Name, st, list["total"])
+		}
+	}
+}

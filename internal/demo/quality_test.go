@@ -281,3 +281,47 @@ func deref(p *int64) string {
 	}
 	return strconv.FormatInt(*p, 10)
 }
+
+// BenchmarkQualityReport computes the 2019 annual quality report of the demo city
+// (20,000 entities, its quality records; the pass rates come from the statistics cube,
+// here empty) and one drill-down page, as the report page and a click on a figure do.
+func BenchmarkQualityReport(b *testing.B) {
+	j := zhanjiang(b)
+	d := dbtest.SQLite(b)
+	clock := &qcity.FixedClock{T: samplingNow}
+	reg := registry.NewService(d, clock, j)
+	sys := qcity.WithActor(context.Background(), qcity.System("bench"))
+	city, err := Generate(Options{Seed: 1, Entities: DefaultEntities, Today: qcity.DateOf(samplingNow)}, j)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := Load(sys, reg, city, nil); err != nil {
+		b.Fatal(err)
+	}
+	smp := sampling.NewService(d, clock, reg, j)
+	svc := nqi.NewService(d, clock, reg, smp, nil, j)
+	plan, err := GenerateQuality(QualityOptions{Today: qcity.DateOf(samplingNow)}, city, j)
+	if err != nil {
+		b.Fatal(err)
+	}
+	start := time.Now()
+	if err := LoadQuality(sys, svc, plan, nil); err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("%d quality records loaded in %s", len(plan.Records), time.Since(start).Round(time.Millisecond))
+	ctx := qcity.WithActor(context.Background(), officialActor)
+	b.Run("report", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := svc.Report(ctx, 2019); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("drill", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := svc.Drill(ctx, "labs", 2019, 50, 0); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}

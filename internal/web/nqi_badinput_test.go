@@ -304,3 +304,23 @@ func TestQualityRegionScope(t *testing.T) {
 		}
 	}
 }
+
+// Every quality form refuses a post without the session's CSRF token.
+func TestQualityFormsCSRF(t *testing.T) {
+	e := newEnv(t, dbtest.SQLite(t))
+	ids := e.seedQuality()
+	c := e.newClient()
+	c.login("city")
+	before := e.snapshot()
+	for _, k := range nqi.Kinds() {
+		id := strconv.FormatInt(ids[k.Name], 10)
+		for _, path := range []string{"/quality/" + k.Slug, "/quality/" + k.Slug + "/" + id, "/quality/" + k.Slug + "/import"} {
+			if resp, body := c.post(path, url.Values{"csrf": {"forged"}, "version": {"1"}}); resp.StatusCode != 403 || !strings.Contains(body, "CSRF") {
+				t.Errorf("POST %s with a forged token: %d", path, resp.StatusCode)
+			}
+		}
+	}
+	if after := e.snapshot(); after != before {
+		t.Errorf("refused posts changed the database: %s → %s", before, after)
+	}
+}

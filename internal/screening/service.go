@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -181,18 +182,28 @@ func (s *Service) Screen(ctx context.Context, req Request) (Screening, error) {
 	day := qcity.DateOf(now)
 	sc := Screening{Purpose: req.Purpose, Client: a.Name, At: now, Date: day.String(), Subjects: len(req.Subjects),
 		Results: make([]Result, len(req.Subjects))}
-	// Name matching is the costly part: large calls are checked on every core.
+	// Name matching is the costly part: large calls are checked on every core. Workers
+	// take small chunks as they go, so one descheduled thread does not hold back the
+	// rest of the call.
 	workers := 1
 	if len(req.Subjects) >= 64 {
 		workers = runtime.GOMAXPROCS(0)
 	}
+	const chunk = 8
+	var next atomic.Int64
 	var wg sync.WaitGroup
-	for w := range workers {
+	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := w; i < len(req.Subjects); i += workers {
-				sc.Results[i] = s.Index.Check(req.Subjects[i], req.Purpose, day, suppressed)
+			for {
+				lo := int(next.Add(chunk)) - chunk
+				if lo >= len(req.Subjects) {
+					return
+				}
+				for i := lo; i < min(lo+chunk, len(req.Subjects)); i++ {
+					sc.Results[i] = s.Index.Check(req.Subjects[i], req.Purpose, day, suppressed)
+				}
 			}
 		}()
 	}
@@ -228,9 +239,17 @@ type storedResult struct {
 	Results  []Result  `json:"results"`
 }
 
+// flateWriters are reused: a deflate writer costs about a megabyte to set up.
+var flateWriters = sync.Pool{New: func() any {
+	zw, _ := flate.NewWriter(nil, flate.BestSpeed)
+	return zw
+}}
+
 func pack(v storedResult) ([]byte, error) {
 	var buf bytes.Buffer
-	zw, _ := flate.NewWriter(&buf, flate.BestSpeed)
+	zw := flateWriters.Get().(*flate.Writer)
+	defer flateWriters.Put(zw)
+	zw.Reset(&buf)
 	if err := json.NewEncoder(zw).Encode(v); err != nil {
 		return nil, err
 	}

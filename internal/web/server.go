@@ -18,6 +18,7 @@ import (
 	"qcity/internal/db"
 	"qcity/internal/limits"
 	"qcity/internal/locale"
+	"qcity/internal/nqi"
 	"qcity/internal/region"
 	"qcity/internal/registry"
 	"qcity/internal/sampling"
@@ -47,6 +48,7 @@ type Server struct {
 	Sampling     *sampling.Service
 	Credit       *credit.Service
 	Screening    *screening.Service
+	NQI          *nqi.Service      // quality infrastructure and the annual report; nil: one over the other services
 	TransLog     *translog.Log     // the tamper-evident public log
 	Limits       *limits.Catalogue // the limits catalogue (标准限量库); nil: an unseeded one over DB
 	Jurisdiction *region.Jurisdiction
@@ -60,6 +62,7 @@ type Server struct {
 	metrics *metrics
 	ready   func() error
 	jobs    *jobs
+	apiDoc  []byte // openapi.json with the generated parts merged in
 }
 
 // Access says who may call a route.
@@ -137,6 +140,9 @@ func New(cfg Config, s Server, ready func() error) (*Server, error) {
 	if srv.Limits == nil {
 		srv.Limits = &limits.Catalogue{DB: srv.DB, Clock: srv.Clock}
 	}
+	if srv.NQI == nil {
+		srv.NQI = nqi.NewService(srv.DB, srv.Clock, srv.Registry, srv.Sampling, srv.Credit, srv.Jurisdiction)
+	}
 	t, err := parseTemplates(srv)
 	if err != nil {
 		return nil, err
@@ -145,6 +151,10 @@ func New(cfg Config, s Server, ready func() error) (*Server, error) {
 	srv.metrics = newMetrics(prometheus.NewRegistry(), srv)
 	srv.mux = http.NewServeMux()
 	srv.registerRoutes()
+	paths, schemas := srv.nqiOpenAPI()
+	if srv.apiDoc, err = mergeOpenAPI(openAPI, paths, schemas); err != nil {
+		return nil, err
+	}
 	return srv, nil
 }
 
@@ -395,6 +405,9 @@ func (s *Server) registerRoutes() {
 	nonPublic("GET", "/api/v1/screening/subscriptions/{id}/deliveries", screeners, s.handleAPIDeliveries)
 	pub("GET", "/api/v1/screening/certificates/{code}", s.handleAPIScreeningCertificate)
 	nonPublic("GET", "/api/v1/screening/{id}", screeners, s.handleAPIScreening)
+
+	// Quality infrastructure (质量基础) and the annual quality report.
+	s.registerNQIRoutes()
 
 	s.mux.Handle("/", s.guard(&Route{Pattern: "/", Access: Public, handler: s.handleNotFound}))
 }

@@ -3,24 +3,41 @@ package main
 import (
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"time"
 )
 
 // progress draws a one-line progress bar on a terminal stream, at most ten times a
-// second.
+// second. On a file or pipe that is not a terminal (a log file) it draws nothing: the
+// summary lines that follow say what was done.
 type progress struct {
 	w     io.Writer
 	label string
 	last  time.Time
 	drawn bool
+	off   bool
 }
 
-func newProgress(w io.Writer, label string) *progress { return &progress{w: w, label: label} }
+func newProgress(w io.Writer, label string) *progress {
+	return &progress{w: w, label: label, off: notTerminal(w)}
+}
+
+func notTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice == 0
+}
 
 func (p *progress) update(done, total int) { p.phase(p.label, done, total) }
 
 func (p *progress) phase(phase string, done, total int) {
+	if p.off {
+		return
+	}
 	now := time.Now()
 	if now.Sub(p.last) < 100*time.Millisecond && done != total {
 		return

@@ -99,13 +99,13 @@ type Limits struct {
 }
 
 // DefaultLimits returns limits that fit every bulk input of qcity: a 64 MiB file,
-// 1,000,000 rows, 2,000 characters in a cell, 2 GiB unzipped and 256 MiB for the
+// 1,000,000 rows, 4,000 characters in a cell (the longest text field a form takes), 2 GiB unzipped and 256 MiB for the
 // shared strings.
 func DefaultLimits() Limits {
 	return Limits{
 		MaxBytes:         64 << 20,
 		MaxRows:          1_000_000,
-		MaxCellRunes:     2000,
+		MaxCellRunes:     4000,
 		MaxUnzippedBytes: 2 << 30,
 		MaxXMLBytes:      256 << 20,
 	}

@@ -283,6 +283,14 @@ func TestLimits(t *testing.T) {
 	_, _, err = readAll(t, long, "a.csv", testCols, Limits{MaxCellRunes: 10})
 	wantErr(t, err, qcity.EINVALID, "sheet.cell_too_long", "row", 3, "column", "B", "header", "Name", "max", 10)
 
+	// The default takes the longest text a form takes (4,000 characters), and no more.
+	long = []byte("USCC,Name\n1," + strings.Repeat("长", 4000) + "\n2," + strings.Repeat("长", 4001) + "\n")
+	rows, _, err = readAll(t, long, "a.csv", testCols, Limits{})
+	wantErr(t, err, qcity.EINVALID, "sheet.cell_too_long", "row", 3, "column", "B", "max", 4000)
+	if len(rows) != 1 {
+		t.Errorf("%d rows before the long cell, want 1", len(rows))
+	}
+
 	// The same limits hold for .xlsx.
 	x := testXLSX(t, [][]string{{"1", strings.Repeat("长", 11)}})
 	_, _, err = readAll(t, x, "a.xlsx", testCols, Limits{MaxCellRunes: 10})

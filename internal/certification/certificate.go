@@ -388,7 +388,7 @@ func (s *Service) prepare(ctx context.Context, q db.Querier, in CertificateInput
 	}
 	// A body whose approval is not valid may not issue certificates (认证机构管理办法).
 	if body.Status != registry.OrgValid {
-		errs = append(errs, qcity.Field("issuer", "cert.body_not_valid", "status", qcity.MsgKey("registry.status."+string(body.Status))))
+		errs = append(errs, qcity.Field("issuer", "cert.body_not_valid", "status", qcity.MsgKey("registry.org_status."+string(body.Status))))
 	}
 	if c.Scheme != "" && !BodyCovers(body.Scope, c.Scheme) {
 		warns = append(warns, warn("issuer_not_accredited", "scheme", qcity.MsgKey("cert.scheme."+string(c.Scheme))))

@@ -107,7 +107,7 @@ func (s *Service) Verify(ctx context.Context, number string, opt VerifyOptions) 
 				v.Warnings = append(v.Warnings, formatWarning(chk))
 			}
 		} else {
-			v.Warnings = append(v.Warnings, warn(WarnFormatInvalid, "reason", qcity.MsgKey("cert.number.no_scheme")))
+			v.Warnings = append(v.Warnings, warn(WarnFormatInvalid, "scheme", qcity.MsgKey("cert.scheme.none"), "reason", qcity.MsgKey("cert.number.no_scheme")))
 		}
 		if !opt.NoLead && plausible(n) {
 			if err := s.recordLead(ctx, LeadUnknownNumber, n, holder, guess, formatOK); err != nil {
@@ -128,7 +128,7 @@ func (s *Service) Verify(ctx context.Context, number string, opt VerifyOptions) 
 		v.Warnings = append(v.Warnings, warn(string(p.Status), "since", p.Since.String(), "reason", qcity.MsgKey("cert.reason."+p.Reason)))
 	}
 	if b.Status != registry.OrgValid {
-		v.Warnings = append(v.Warnings, warn(WarnIssuerStatus, "issuer", b.Name, "status", qcity.MsgKey("registry.status."+string(b.Status))))
+		v.Warnings = append(v.Warnings, warn(WarnIssuerStatus, "issuer", b.Name, "status", qcity.MsgKey("registry.org_status."+string(b.Status))))
 	}
 	if !BodyCovers(b.Scope, e.Scheme) {
 		v.Warnings = append(v.Warnings, warn(WarnIssuerNotAccredited, "issuer", b.Name, "scheme", qcity.MsgKey("cert.scheme."+string(e.Scheme))))

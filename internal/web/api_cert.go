@@ -63,7 +63,8 @@ func (s *Server) registerCertRoutes() {
 	official("POST", "/cert/cases/{id}/penalty", s.handleCertCasePenalty)
 	official("POST", "/cert/cases/{id}/serious", s.handleCertCaseSerious)
 	official("GET", "/cert/bodies", s.handleCertBodies)
-	official("POST", "/cert/bodies/{id}/accreditation", s.handleCertAccreditation)
+	// Approvals are granted above the city; the city's own officials record them.
+	nonPublic("POST", "/cert/bodies/{id}/accreditation", []qcity.Role{qcity.RoleAdmin, qcity.RoleCityOfficial}, s.handleCertAccreditation)
 	official("GET", "/cert/oversight", s.handleCertOversight)
 
 	// JSON API.

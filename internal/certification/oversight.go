@@ -80,6 +80,10 @@ type Oversight struct {
 	Anomalies    []Anomaly      `json:"anomalies"`
 }
 
+// StatusCount is the number of certificates in a public status (for templates, which
+// cannot convert a string to a Status).
+func (o Oversight) StatusCount(st string) int { return o.ByStatus[Status(st)] }
+
 // Thresholds of the anomaly tests.
 const (
 	minSampledForRate = 20 // a failure rate is compared only over this many samples

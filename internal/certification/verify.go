@@ -81,6 +81,10 @@ func (s *Service) Verify(ctx context.Context, number string, opt VerifyOptions) 
 	if n == "" {
 		return Verification{}, qcity.Invalid(qcity.Field("number", "registry.required"))
 	}
+	if utf8.RuneCountInString(n) > MaxNumberLen {
+		// No scheme numbers this long: a typing accident or a probe, not a lead.
+		return Verification{}, qcity.Invalid(qcity.Field("number", "cert.number.too_long", "max", MaxNumberLen))
+	}
 	if utf8.RuneCountInString(holder) > MaxHolderQuery {
 		return Verification{}, qcity.Invalid(qcity.Field("holder", "registry.text_length", "max", MaxHolderQuery))
 	}

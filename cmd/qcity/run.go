@@ -410,7 +410,7 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	log.Info("screening index loaded", "restricted", a.screening.Index.Len(), "ms", time.Since(start).Milliseconds())
 
 	srv, err := web.New(web.Config{SecureCookie: *secure}, web.Server{DB: a.db, Clock: m.Clock, Log: log,
-		Auth: a.auth, Registry: a.registry, Sampling: a.sampling, Credit: a.credit, TransLog: a.log, Screening: a.screening,
+		Auth: a.auth, Registry: a.registry, Sampling: a.sampling, Credit: a.credit, TransLog: a.log, Screening: a.screening, Certification: a.cert,
 		RiskWeight: a.credit.RiskWeight, Jurisdiction: a.jurisdiction}, func() error {
 		p, err := a.db.Pending(ctx)
 		if err != nil {
@@ -617,6 +617,18 @@ func (m *Main) loadDemo(ctx context.Context, a *app, size demoSize) error {
 		bar.done()
 		fmt.Fprintf(m.Stdout, "Demo sampling loaded: %d samples (2018–2020) in %s.\n", len(inputs), time.Since(start).Round(time.Millisecond))
 	}
+	// Certification before credit: certificate suspensions weigh in the risk classes
+	// the credit history ends by computing.
+	start = time.Now()
+	bar = newProgress(m.Stderr, "certificates")
+	cs, err := demo.LoadCertification(ctx, a.cert, city, demo.CertOptions{Seed: seed}, bar.update)
+	if err != nil {
+		return err
+	}
+	bar.done()
+	if err := m.certSummary(ctx, a, cs, time.Since(start)); err != nil {
+		return err
+	}
 	start = time.Now()
 	bar = newProgress(m.Stderr, "credit")
 	if err := demo.LoadCredit(ctx, a.credit, city, demo.CreditOptions{Seed: seed}, bar.update); err != nil {
@@ -624,6 +636,21 @@ func (m *Main) loadDemo(ctx context.Context, a *app, size demoSize) error {
 	}
 	bar.done()
 	return m.creditSummary(ctx, a, time.Since(start))
+}
+
+// certSummary prints a line about the demo's certificates, counted by the
+// certification service from the records.
+func (m *Main) certSummary(ctx context.Context, a *app, cs demo.CertSummary, took time.Duration) error {
+	o, err := a.cert.Oversight(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(m.Stdout, "Demo certificates loaded: %d certificates (%d valid, %d suspended, %d revoked, %d cancelled, %d expired); "+
+		"%d flags after failed samples; %d verification queries, %d open forgery and misuse leads in %s.\n",
+		o.Certificates, o.ByStatus[certification.StatusValid], o.ByStatus[certification.StatusSuspended], o.ByStatus[certification.StatusRevoked],
+		o.ByStatus[certification.StatusCancelled], o.ByStatus[certification.StatusExpired], o.Flags, cs.Queries, o.OpenLeads,
+		took.Round(time.Millisecond))
+	return nil
 }
 
 // creditSummary prints a line about the demo's credit records, counted by the credit

@@ -546,9 +546,9 @@ func forgedNumbers(r *rand.Rand, today qcity.Date) []string {
 		fmt.Sprintf("%04d01100%d%06d", today.Year-2-r.IntN(3), 1, 900000+r.IntN(99999)),
 		fmt.Sprintf("%03d%02dQ%05dR%dM", 900+r.IntN(99), today.Year%100-1, 90000+r.IntN(9999), r.IntN(3)),
 		fmt.Sprintf("%03d%02dE%05dR0S", 900+r.IntN(99), today.Year%100-2, 90000+r.IntN(9999)),
-		fmt.Sprintf("%04d00071%d%06d", today.Year-1, 8, 100000+r.IntN(99999)),        // body code 00: not a CCC number
-		fmt.Sprintf("%d0107180%05d", today.Year+3, 10000+r.IntN(9999)),                 // issued in the future
-		fmt.Sprintf("ZJ-%04d-%06d", today.Year-1, r.IntN(999999)),                       // no scheme's format
+		fmt.Sprintf("%04d00071%d%06d", today.Year-1, 8, 100000+r.IntN(99999)),                 // body code 00: not a CCC number
+		fmt.Sprintf("%d0107180%05d", today.Year+3, 10000+r.IntN(9999)),                        // issued in the future
+		fmt.Sprintf("ZJ-%04d-%06d", today.Year-1, r.IntN(999999)),                             // no scheme's format
 		fmt.Sprintf("%03d%02dQ%05dR1L", 900+r.IntN(99), today.Year%100-1, 90000+r.IntN(9999)), // a second well-formed QMS number
 	}
 }

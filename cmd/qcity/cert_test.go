@@ -70,8 +70,8 @@ func TestCertDemoAndVerifyToken(t *testing.T) {
 		out, _, err := run(t, "", "", "cert", "verify-token", tc.token, "--key", tc.key)
 		if err == nil {
 			t.Errorf("%s: verified\n%s", tc.name, out)
-		} else if strings.TrimSpace(err.Error()) == "" {
-			t.Errorf("%s: no reason", tc.name)
+		} else if strings.TrimSpace(err.Error()) == "" || exitCode(err) != 2 {
+			t.Errorf("%s: exit %d, reason %q", tc.name, exitCode(err), err)
 		}
 	}
 	if _, _, err := run(t, "", "", "cert", "verify-token", token); err == nil {

@@ -542,3 +542,232 @@ func (e *env) certCount() int {
 	}
 	return n
 }
+
+// A failed sample flags the certificate covering the product; the body answers on its
+// flags page; an official opens a case from the flag, attaches evidence, closes it with
+// a violation found and feeds a penalty and a serious-list proposal; an approval change
+// cascades. Every form refuses bad input first, beside the field, writing nothing.
+func TestCertFlagAndCaseForms(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		const number = "2024010718000123"
+		if st, res := e.api("POST", "/api/v1/certificates", e.keys[qcity.RoleCertificationBody], e.certJSON(number)); st != 201 {
+			t.Fatal(st, res)
+		}
+		// A failing rice cooker made by the holder.
+		st, smp := e.api("POST", "/api/v1/samples", e.keys[qcity.RoleLab], sampleJSON(e, "CP26440803000001", `kind="product";;category="家用电器/电饭锅";;`+
+			`product_name="智能电饭煲";;specification="CFXB40-70 4.0L 220V~ 700W";;stage="production";;`+
+			`producer_uscc="`+e.inCounty.USCC+`";;producer_name="`+e.inCounty.Name+`";;`+
+			`items=[{"item":"输入功率","result":"820","unit":"W","limit":"≤770","lab_verdict":"不合格"}]`))
+		if st != 201 || smp["verdict"] != "fail" {
+			t.Fatalf("sample: %d %v", st, smp)
+		}
+		var flagID int64
+		if err := e.db.QueryRow(t0(), `SELECT id FROM cert_flags`).Scan(&flagID); err != nil {
+			t.Fatalf("no flag after the failure: %v", err)
+		}
+		respond := fmt.Sprintf("/cert/flags/%d/response", flagID)
+
+		body := e.newClient()
+		body.login("certbody")
+		if _, html := body.get("/cert/flags"); !strings.Contains(html, number) || !strings.Contains(html, "CP26440803000001") {
+			t.Errorf("the body's flags page lacks the flag")
+		}
+		before := e.certTables()
+		for _, bad := range []url.Values{{"response": {"ignore"}, "note": {"x"}}, {"response": {"maintain"}, "note": {""}}} {
+			if resp, _ := body.post(respond, bad); resp.StatusCode != 422 {
+				t.Errorf("flag answer %v: %d", bad, resp.StatusCode)
+			}
+		}
+		if after := e.certTables(); after != before {
+			t.Errorf("refused answers wrote: %s → %s", before, after)
+		}
+		if resp, _ := body.post(respond, url.Values{"response": {"suspend"}, "note": {"输入功率超标，暂停证书并要求整改"}}); resp.StatusCode != 303 {
+			t.Fatalf("answer: %d", resp.StatusCode)
+		}
+		if _, v := e.api("GET", "/api/v1/certificates/"+number+"/verify", "", ""); v["status"] != "suspended" {
+			t.Errorf("after the body's suspension: %v", v["status"])
+		}
+		if resp, _ := body.post(respond, url.Values{"response": {"revoke"}, "note": {"again"}}); resp.StatusCode != 409 && resp.StatusCode != 422 {
+			t.Errorf("a second answer: %d", resp.StatusCode)
+		}
+
+		// The official: a case from the flag.
+		city := e.newClient()
+		city.login("city")
+		city.get("/cert/flags")
+		if resp, _ := city.post("/cert/cases", url.Values{"source": {"flag"}, "flag_id": {fmt.Sprint(flagID)}, "offence": {"misused"}, "summary": {""}}); resp.StatusCode != 422 {
+			t.Errorf("case without a summary: %d", resp.StatusCode)
+		}
+		resp, _ := city.post("/cert/cases", url.Values{"source": {"flag"}, "flag_id": {fmt.Sprint(flagID)}, "offence": {"uncertified_ccc"},
+			"summary": {"获证产品监督抽查不合格，与型式试验样品不一致，立案调查"}})
+		if resp.StatusCode != 303 {
+			t.Fatalf("open case: %d", resp.StatusCode)
+		}
+		casePath := strings.TrimSuffix(resp.Header.Get("Location"), "?saved=1")
+		_, html := city.get(casePath)
+		if !strings.Contains(html, number) || !strings.Contains(html, `id="evidence-form"`) {
+			t.Fatalf("case page: %s", html)
+		}
+		// Evidence: a text file named .pdf is refused; a PDF is kept and downloadable.
+		if resp, _ := city.uploadFiles(casePath+"/evidence", nil, map[string][]fileUpload{"files": {{"抽检报告.pdf", []byte("not a pdf")}}}); resp.StatusCode != 422 {
+			t.Errorf("fake PDF: %d", resp.StatusCode)
+		}
+		if resp, _ := city.uploadFiles(casePath+"/evidence", nil, map[string][]fileUpload{"files": {{"抽检报告.pdf", pdfBytes()}}}); resp.StatusCode != 303 {
+			t.Fatalf("evidence: %d", resp.StatusCode)
+		}
+		var docID int64
+		if err := e.db.QueryRow(t0(), `SELECT id FROM cert_case_documents`).Scan(&docID); err != nil {
+			t.Fatal(err)
+		}
+		if resp, pdf := city.get(fmt.Sprintf("/cert/cases/documents/%d", docID)); resp.StatusCode != 200 || !strings.HasPrefix(pdf, "%PDF") {
+			t.Errorf("document: %d", resp.StatusCode)
+		}
+		// Sanctions wait for the outcome.
+		penalty := url.Values{"decision_no": {"湛市监罚〔2026〕301号"}, "decided_on": {"2026-11-26"}, "kinds": {"fine"}, "fine": {"30000"},
+			"violation": {"销售与型式试验样品不一致的强制性认证产品"}, "basis": {"《强制性产品认证管理规定》第五十三条"}, "heavier": {"1"}}
+		if resp, _ := city.post(casePath+"/penalty", penalty); resp.StatusCode != 422 {
+			t.Errorf("penalty before the outcome: %d", resp.StatusCode)
+		}
+		city.get(casePath)
+		for _, bad := range []url.Values{{"outcome": {"guilty"}, "note": {"x"}}, {"outcome": {"violation"}, "note": {""}}} {
+			if resp, _ := city.post(casePath+"/outcome", bad); resp.StatusCode != 422 {
+				t.Errorf("outcome %v: %d", bad, resp.StatusCode)
+			}
+		}
+		if resp, _ := city.post(casePath+"/outcome", url.Values{"outcome": {"violation"}, "note": {"违法事实成立"}}); resp.StatusCode != 303 {
+			t.Fatalf("outcome: %d", resp.StatusCode)
+		}
+		badPenalty := url.Values{}
+		for k, v := range penalty {
+			badPenalty[k] = v
+		}
+		badPenalty.Set("fine", "三万")
+		badPenalty.Set("decided_on", "2026-02-30")
+		resp, html = city.post(casePath+"/penalty", badPenalty)
+		if resp.StatusCode != 422 || !strings.Contains(html, "三万") {
+			t.Errorf("bad penalty: %d", resp.StatusCode)
+		}
+		if resp, _ := city.post(casePath+"/penalty", penalty); resp.StatusCode != 303 {
+			t.Fatalf("penalty: %d", resp.StatusCode)
+		}
+		if st, list := e.api("GET", "/api/v1/penalties?q="+e.inCounty.USCC, "", ""); st != 200 || list["total"].(float64) != 1 {
+			t.Errorf("published penalty: %d %v", st, list)
+		}
+		if resp, _ := city.post(casePath+"/serious", url.Values{"facts": {""}}); resp.StatusCode != 422 {
+			t.Errorf("serious without facts: %d", resp.StatusCode)
+		}
+		resp, _ = city.post(casePath+"/serious", url.Values{"facts": {"伪造、冒用认证证书，情节严重"}, "intent_established": {"1"}})
+		if resp.StatusCode != 303 {
+			_, html := city.get(casePath)
+			t.Fatalf("serious: %d\n%s", resp.StatusCode, html)
+		}
+		_, html = city.get(casePath)
+		if !strings.Contains(html, `id="case-state"`) || !strings.Contains(html, "湛市监罚〔2026〕301号") || !strings.Contains(html, `id="case-serious"`) {
+			t.Errorf("closed case page lacks its sanctions")
+		}
+		if n := e.auditCount("cert_case"); n < 4 {
+			t.Errorf("case audit records: %d", n)
+		}
+
+		// Renewal form: bad dates refused beside the field.
+		body.get("/certificates/" + number)
+		if resp, html := body.post("/certificates/"+number+"/renew", url.Values{"issued_on": {"2026-11-27"}, "expires_on": {"明年"}}); resp.StatusCode != 422 || !strings.Contains(html, `id="form-error"`) {
+			t.Errorf("bad renewal: %d", resp.StatusCode)
+		}
+
+		// An approval change cascades to the body's certificates, and back.
+		city.get("/cert/bodies")
+		acc := fmt.Sprintf("/cert/bodies/%d/accreditation", e.certBody.ID)
+		if resp, _ := city.post(acc, url.Values{"status": {"withdrawn_forever"}, "reason": {"x"}}); resp.StatusCode != 422 {
+			t.Errorf("unknown approval status: %d", resp.StatusCode)
+		}
+		if resp, _ := city.post(acc, url.Values{"status": {"suspended"}, "reason": {""}}); resp.StatusCode != 422 {
+			t.Errorf("approval change without a reason: %d", resp.StatusCode)
+		}
+		// The certificate: restored by its body first, so the cascade alone suspends it.
+		if st, res := e.api("POST", "/api/v1/certificates/"+number+"/status", e.keys[qcity.RoleCertificationBody], `{"status":"valid","reason":"rectified","note":"整改完成"}`); st != 200 {
+			t.Fatalf("restore: %d %v", st, res)
+		}
+		if resp, _ := city.post(acc, url.Values{"status": {"suspended"}, "reason": {"CNCA 暂停认证机构批准"}}); resp.StatusCode != 303 {
+			t.Fatalf("suspend the body: %d", resp.StatusCode)
+		}
+		_, v := e.api("GET", "/api/v1/certificates/"+number+"/verify", "", "")
+		if v["status"] != "suspended" || !strings.Contains(fmt.Sprint(warningCodes(v)), "issuer_status") {
+			t.Errorf("after the body's suspension: %v %v", v["status"], warningCodes(v))
+		}
+		if resp, _ := city.post(acc, url.Values{"status": {"valid"}, "reason": {"CNCA 恢复批准"}}); resp.StatusCode != 303 {
+			t.Fatalf("restore the body: %d", resp.StatusCode)
+		}
+		if _, v := e.api("GET", "/api/v1/certificates/"+number+"/verify", "", ""); v["status"] != "valid" {
+			t.Errorf("after the body's restoration: %v", v["status"])
+		}
+	})
+}
+
+// Every column of the certificates file refuses a bad value, naming the row and the
+// column; the file is then refused whole.
+func TestCertImportColumns(t *testing.T) {
+	e := newEnv(t, dbtest.SQLite(t))
+	c := e.newClient()
+	c.login("city")
+	c.get("/cert/import")
+	header := []string{"证书编号", "认证类别", "获证组织", "统一社会信用代码", "组织地址", "产品名称", "型号规格", "商标", "生产者（制造商）",
+		"生产企业", "认证覆盖范围", "认证依据", "认证模式", "发证日期", "有效期至", "初次发证日期", "认证机构"}
+	ccc := []string{"2024010718000301", "强制性产品认证", e.inCounty.Name, e.inCounty.USCC, "", "电饭锅", "CFXB40", "海滨", "甲", "甲", "",
+		"GB 4706.19-2008", "型式试验+初始工厂检查+获证后监督", "2024-03-01", "2029-02-28", "2024-03-01", e.certBody.AccreditationNo}
+	qms := []string{"03424Q00301R0S", "质量管理体系认证", e.inCounty.Name, e.inCounty.USCC, "湛江市霞山区人民大道南 18 号", "", "", "", "", "", "电饭锅的生产",
+		"GB/T 19001-2016/ISO 9001:2015", "", "2024-03-01", "2027-02-28", "", e.certBody.USCC}
+	row := func(base []string, col int, v string) string {
+		r := append([]string(nil), base...)
+		if col >= 0 {
+			r[col] = v
+		}
+		return strings.Join(r, ",")
+	}
+	file := func(rows ...string) string { return strings.Join(header, ",") + "\n" + strings.Join(rows, "\n") + "\n" }
+	// Both good rows import (the control).
+	before := e.certTables()
+	cases := []struct {
+		name string
+		base []string
+		col  int
+		v    string
+	}{
+		{"number: CCC of 15 digits", ccc, 0, "202401071800030"},
+		{"number: characters", ccc, 0, "2024010718#00301"},
+		{"scheme: unknown", ccc, 1, "星级认证"},
+		{"holder: empty", ccc, 2, ""},
+		{"holder USCC: check character", ccc, 3, e.inCounty.USCC[:17] + "0"},
+		{"address: empty for a management system", qms, 4, ""},
+		{"product: empty for CCC", ccc, 5, ""},
+		{"models: empty for CCC", ccc, 6, ""},
+		{"brand: too long", ccc, 7, strings.Repeat("牌", 101)},
+		{"manufacturer: empty for CCC", ccc, 8, ""},
+		{"factory: empty for CCC", ccc, 9, ""},
+		{"scope: empty for a management system", qms, 10, ""},
+		{"standard: empty", ccc, 11, ""},
+		{"mode: empty for CCC", ccc, 12, ""},
+		{"issued: not a date", ccc, 13, "2024-02-30"},
+		{"expires: before issue", ccc, 14, "2023-01-01"},
+		{"first issue: after issue", ccc, 15, "2025-01-01"},
+		{"issuer: unknown", ccc, 16, "CNCA-R-1999-999"},
+	}
+	for _, tc := range cases {
+		resp, html := c.upload("/cert/import", "certs.csv", file(row(tc.base, tc.col, tc.v), row(qms, 0, "03424Q00302R0S")))
+		want := "<td>2</td><td>" + header[tc.col] + "</td>"
+		if resp.StatusCode != 422 || !strings.Contains(html, want) || strings.Contains(html, "<td>3</td>") {
+			m := regexp.MustCompile(`(?s)<tbody><tr><td>.*?</tbody>`).FindString(html)
+			t.Errorf("%s: %d, want an error at %s; got %s", tc.name, resp.StatusCode, want, m)
+		}
+	}
+	if after := e.certTables(); after != before {
+		t.Errorf("refused files wrote: %s → %s", before, after)
+	}
+	if resp, html := c.upload("/cert/import", "certs.csv", file(row(ccc, -1, ""), row(qms, -1, ""))); resp.StatusCode != 200 && resp.StatusCode != 303 {
+		t.Fatalf("good file: %d\n%s", resp.StatusCode, html)
+	}
+	if n := e.certCount(); n != 2 {
+		t.Errorf("certificates after the good file: %d", n)
+	}
+}

@@ -16,7 +16,8 @@ import (
 // Certificate verification as people click it: a buyer opens a certificate's QR link
 // and sees its live status (valid); the body suspends it from its portal, and the
 // same QR link then shows it suspended; someone verifies a forged number and sees the
-// warning; a city official finds the forgery lead and opens a case from it.
+// warning; a city official finds the forgery lead, opens a case from it, and sees the
+// oversight dashboard drawn.
 func TestBrowserCertFlow(t *testing.T) {
 	e := newEnv(t, dbtest.SQLite(t))
 	const number = "2024010718000123"
@@ -131,4 +132,7 @@ func TestBrowserCertFlow(t *testing.T) {
 	if got := text("#case-facts"); !strings.Contains(got, forged) {
 		t.Errorf("case facts: %q", got)
 	}
+
+	// 6. The oversight dashboard draws its charts (ECharts, vendored) from the page's data.
+	do(chromedp.Click(css(`#sidenav a[href="/cert/oversight"]`)), chromedp.WaitVisible(css("#chart-status canvas")))
 }

@@ -176,6 +176,32 @@ func TestServeEndToEnd(t *testing.T) {
 		t.Errorf("after login landed on %s", resp.Request.URL.Path)
 	}
 
+	// The demo's quality records are there, and the 2019 annual quality report counts
+	// the programme's register figures from them.
+	if !strings.Contains(out, "Demo quality records loaded:") {
+		t.Errorf("no quality summary in the startup output:\n%s", out)
+	}
+	officialKey, _, err := run(t, dbPath, "", "apikey", "create", "--name", "质量报告", "--role", "city_official")
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, rep := getJSON(t, s.url+"/api/v1/reports/quality?year=2019", strings.TrimSpace(officialKey))
+	if st != 200 {
+		t.Fatalf("quality report: %d %v", st, rep)
+	}
+	figures := map[string]float64{}
+	for _, it := range rep["indicators"].([]any) {
+		ind := it.(map[string]any)
+		figures[ind["key"].(string)] = ind["value"].(float64)
+	}
+	for key, want := range map[string]float64{"standards_international_national": 8, "standards_local": 3,
+		"pilot_projects_national": 6, "pilot_projects_provincial": 13, "labs": 109, "metrology_institutions": 7,
+		"ip_advantage_enterprises": 12, "cqo_trained_enterprises": 14} {
+		if figures[key] != want {
+			t.Errorf("2019 report %s = %v, want %v", key, figures[key], want)
+		}
+	}
+
 	// A key made on the command line works against the running server, until revoked.
 	key, _, err := run(t, dbPath, "", "apikey", "create", "--name", "交易平台", "--role", "api_client")
 	if err != nil {

@@ -21,6 +21,7 @@ import (
 	"qcity/internal/db"
 	"qcity/internal/demo"
 	"qcity/internal/limits"
+	"qcity/internal/nqi"
 	"qcity/internal/region"
 	"qcity/internal/registry"
 	"qcity/internal/sampling"
@@ -158,6 +159,7 @@ type app struct {
 	credit       *credit.Service
 	screening    *screening.Service
 	cert         *certification.Service
+	nqi          *nqi.Service // quality infrastructure (质量基础) and the annual quality report
 }
 
 func (a *app) Close() { a.db.Close() }
@@ -243,6 +245,7 @@ func (m *Main) open(ctx context.Context, c common, migrate bool) (*app, error) {
 		d.Close()
 		return nil, err
 	}
+	a.nqi = nqi.NewService(d, m.Clock, a.registry, a.sampling, a.credit, j)
 	return a, nil
 }
 
@@ -410,7 +413,7 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	log.Info("screening index loaded", "restricted", a.screening.Index.Len(), "ms", time.Since(start).Milliseconds())
 
 	srv, err := web.New(web.Config{SecureCookie: *secure}, web.Server{DB: a.db, Clock: m.Clock, Log: log,
-		Auth: a.auth, Registry: a.registry, Sampling: a.sampling, Credit: a.credit, TransLog: a.log, Screening: a.screening, Certification: a.cert,
+		Auth: a.auth, Registry: a.registry, Sampling: a.sampling, Credit: a.credit, TransLog: a.log, Screening: a.screening, Certification: a.cert, NQI: a.nqi,
 		RiskWeight: a.credit.RiskWeight, Jurisdiction: a.jurisdiction}, func() error {
 		p, err := a.db.Pending(ctx)
 		if err != nil {
@@ -635,7 +638,37 @@ func (m *Main) loadDemo(ctx context.Context, a *app, size demoSize) error {
 		return err
 	}
 	bar.done()
-	return m.creditSummary(ctx, a, time.Since(start))
+	if err := m.creditSummary(ctx, a, time.Since(start)); err != nil {
+		return err
+	}
+	start = time.Now()
+	plan, err := demo.GenerateQuality(demo.QualityOptions{Seed: seed, Today: qcity.DateOf(m.Clock.Now())}, city, a.jurisdiction)
+	if err != nil {
+		return err
+	}
+	bar = newProgress(m.Stderr, "quality")
+	if err := demo.LoadQuality(ctx, a.nqi, plan, bar.update); err != nil {
+		return err
+	}
+	bar.done()
+	return m.qualitySummary(ctx, a, len(plan.Records), time.Since(start))
+}
+
+// qualitySummary prints a line about the demo's quality records: the 2019 report's
+// figures, counted by the nqi service from the records.
+func (m *Main) qualitySummary(ctx context.Context, a *app, records int, took time.Duration) error {
+	rep, err := a.nqi.Report(qcity.WithActor(ctx, qcity.Actor{Kind: qcity.ActorUser, Name: "qcity demo", Role: qcity.RoleCityOfficial}), 2019)
+	if err != nil {
+		return err
+	}
+	v := func(key string) int64 {
+		ind, _ := rep.Indicator(key)
+		return int64(ind.Value)
+	}
+	fmt.Fprintf(m.Stdout, "Demo quality records loaded: %d in %s; 2019: %d international/national and %d local standards, %d national and %d provincial pilot projects, %d labs, %d legal metrology institutions, %d IP-advantage enterprises, %d enterprises with trained chief quality officers.\n",
+		records, took.Round(time.Millisecond), v("standards_international_national"), v("standards_local"), v("pilot_projects_national"),
+		v("pilot_projects_provincial"), v("labs"), v("metrology_institutions"), v("ip_advantage_enterprises"), v("cqo_trained_enterprises"))
+	return nil
 }
 
 // certSummary prints a line about the demo's certificates, counted by the

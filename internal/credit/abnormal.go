@@ -198,32 +198,14 @@ func (s *Service) FindAbnormals(ctx context.Context, f AbnormalFilter, private b
 	if q := strings.TrimSpace(f.Q); q != "" {
 		where, args = append(where, "(e.uscc = ? OR e.name LIKE ?)"), append(args, strings.ToUpper(q), "%"+likeEscape(q)+"%")
 	}
-	cond := " WHERE " + strings.Join(where, " AND ")
-	if len(where) == 0 {
-		cond = ""
-	}
-	var total int
-	if err := s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM abnormal_listings a JOIN entities e ON e.id = a.entity_id`+cond, args...).Scan(&total); err != nil {
-		return nil, 0, qcity.Internal(err)
-	}
-	limit, offset := pageBounds(f.Limit, f.Offset)
-	rows, err := s.DB.Query(ctx, `SELECT `+abnormalColumns+` FROM abnormal_listings a JOIN entities e ON e.id = a.entity_id`+cond+
-		` ORDER BY COALESCE(a.listed_on, a.proposed_on) DESC, a.id DESC LIMIT ? OFFSET ?`, append(args, limit, offset)...)
-	if err != nil {
-		return nil, 0, qcity.Internal(err)
-	}
-	defer rows.Close()
-	out := []Abnormal{}
 	today := s.today()
-	for rows.Next() {
-		a, err := scanAbnormal(rows)
-		if err != nil {
-			return nil, 0, qcity.Internal(err)
-		}
-		a.Legacy = LegacyTransferFlag(a.ListedOn, today, a.State == StateListed)
-		out = append(out, a)
-	}
-	return out, total, qcity.Internal(rows.Err())
+	return page(ctx, s.DB, abnormalColumns, "abnormal_listings a JOIN entities e ON e.id = a.entity_id", where, args,
+		"COALESCE(a.listed_on, a.proposed_on) DESC, a.id DESC", f.Limit, f.Offset,
+		func(row interface{ Scan(...any) error }) (Abnormal, error) {
+			a, err := scanAbnormal(row)
+			a.Legacy = LegacyTransferFlag(a.ListedOn, today, a.State == StateListed)
+			return a, err
+		})
 }
 
 func likeEscape(s string) string {

@@ -383,28 +383,6 @@ func (s *Service) FindPenalties(ctx context.Context, f PenaltyFilter) ([]Penalty
 	if q := strings.TrimSpace(f.Q); q != "" {
 		where, args = append(where, "(e.uscc = ? OR e.name LIKE ? OR p.decision_no = ?)"), append(args, strings.ToUpper(q), "%"+likeEscape(q)+"%", q)
 	}
-	cond := ""
-	if len(where) > 0 {
-		cond = " WHERE " + strings.Join(where, " AND ")
-	}
-	var total int
-	if err := s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM penalties p JOIN entities e ON e.id = p.entity_id`+cond, args...).Scan(&total); err != nil {
-		return nil, 0, qcity.Internal(err)
-	}
-	limit, offset := pageBounds(f.Limit, f.Offset)
-	rows, err := s.DB.Query(ctx, `SELECT `+penaltyColumns+` FROM penalties p JOIN entities e ON e.id = p.entity_id`+cond+
-		` ORDER BY p.decided_on DESC, p.id DESC LIMIT ? OFFSET ?`, append(args, limit, offset)...)
-	if err != nil {
-		return nil, 0, qcity.Internal(err)
-	}
-	defer rows.Close()
-	out := []Penalty{}
-	for rows.Next() {
-		p, err := scanPenalty(rows)
-		if err != nil {
-			return nil, 0, qcity.Internal(err)
-		}
-		out = append(out, p)
-	}
-	return out, total, qcity.Internal(rows.Err())
+	return page(ctx, s.DB, penaltyColumns, "penalties p JOIN entities e ON e.id = p.entity_id", where, args,
+		"p.decided_on DESC, p.id DESC", f.Limit, f.Offset, scanPenalty)
 }

@@ -554,28 +554,6 @@ func (s *Service) FindRepairs(ctx context.Context, f RepairFilter) ([]Repair, in
 	if f.EntityID != 0 {
 		where, args = append(where, "r.entity_id = ?"), append(args, f.EntityID)
 	}
-	cond := ""
-	if len(where) > 0 {
-		cond = " WHERE " + strings.Join(where, " AND ")
-	}
-	var total int
-	if err := s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM repair_applications r JOIN entities e ON e.id = r.entity_id`+cond, args...).Scan(&total); err != nil {
-		return nil, 0, qcity.Internal(err)
-	}
-	limit, offset := pageBounds(f.Limit, f.Offset)
-	rows, err := s.DB.Query(ctx, `SELECT `+repairColumns+` FROM repair_applications r JOIN entities e ON e.id = r.entity_id`+cond+
-		` ORDER BY r.decide_by, r.id LIMIT ? OFFSET ?`, append(args, limit, offset)...)
-	if err != nil {
-		return nil, 0, qcity.Internal(err)
-	}
-	defer rows.Close()
-	out := []Repair{}
-	for rows.Next() {
-		r, err := scanRepair(rows)
-		if err != nil {
-			return nil, 0, qcity.Internal(err)
-		}
-		out = append(out, r)
-	}
-	return out, total, qcity.Internal(rows.Err())
+	return page(ctx, s.DB, repairColumns, "repair_applications r JOIN entities e ON e.id = r.entity_id", where, args,
+		"r.decide_by, r.id", f.Limit, f.Offset, scanRepair)
 }

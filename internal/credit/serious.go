@@ -443,28 +443,6 @@ func (s *Service) FindSeriousList(ctx context.Context, f SeriousFilter, private 
 	if q := strings.TrimSpace(f.Q); q != "" {
 		where, args = append(where, "(e.uscc = ? OR e.name LIKE ?)"), append(args, strings.ToUpper(q), "%"+likeEscape(q)+"%")
 	}
-	cond := ""
-	if len(where) > 0 {
-		cond = " WHERE " + strings.Join(where, " AND ")
-	}
-	var total int
-	if err := s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM serious_listings l JOIN entities e ON e.id = l.entity_id`+cond, args...).Scan(&total); err != nil {
-		return nil, 0, qcity.Internal(err)
-	}
-	limit, offset := pageBounds(f.Limit, f.Offset)
-	rows, err := s.DB.Query(ctx, `SELECT `+seriousColumns+` FROM serious_listings l JOIN entities e ON e.id = l.entity_id`+cond+
-		` ORDER BY COALESCE(l.listed_on, l.proposed_on) DESC, l.id DESC LIMIT ? OFFSET ?`, append(args, limit, offset)...)
-	if err != nil {
-		return nil, 0, qcity.Internal(err)
-	}
-	defer rows.Close()
-	out := []Serious{}
-	for rows.Next() {
-		l, err := scanSerious(rows)
-		if err != nil {
-			return nil, 0, qcity.Internal(err)
-		}
-		out = append(out, l)
-	}
-	return out, total, qcity.Internal(rows.Err())
+	return page(ctx, s.DB, seriousColumns, "serious_listings l JOIN entities e ON e.id = l.entity_id", where, args,
+		"COALESCE(l.listed_on, l.proposed_on) DESC, l.id DESC", f.Limit, f.Offset, scanSerious)
 }

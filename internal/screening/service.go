@@ -1,15 +1,19 @@
 package screening
 
 import (
+	"bytes"
+	"compress/flate"
 	"context"
 	"crypto/rand"
 	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -178,25 +182,49 @@ func (s *Service) Screen(ctx context.Context, req Request) (Screening, error) {
 	day := qcity.DateOf(now)
 	sc := Screening{Purpose: req.Purpose, Client: a.Name, At: now, Date: day.String(), Subjects: len(req.Subjects),
 		Results: make([]Result, len(req.Subjects))}
-	for i, subj := range req.Subjects {
-		r := s.Index.Check(subj, req.Purpose, day, suppressed)
+	// Name matching is the costly part: large calls are checked on every core. Workers
+	// take small chunks as they go, so one descheduled thread does not hold back the
+	// rest of the call.
+	workers := 1
+	if len(req.Subjects) >= 64 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	const chunk = 8
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				lo := int(next.Add(chunk)) - chunk
+				if lo >= len(req.Subjects) {
+					return
+				}
+				for i := lo; i < min(lo+chunk, len(req.Subjects)); i++ {
+					sc.Results[i] = s.Index.Check(req.Subjects[i], req.Purpose, day, suppressed)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	for _, r := range sc.Results {
 		switch r.Status {
 		case StatusRestricted:
 			sc.Restricted++
 		case StatusReview:
 			sc.Review++
 		}
-		sc.Results[i] = r
 	}
 	sc.Code = newCode()
-	stored, err := json.Marshal(storedResult{Subjects: req.Subjects, Results: sc.Results})
+	stored, err := pack(storedResult{Subjects: req.Subjects, Results: sc.Results})
 	if err != nil {
 		return Screening{}, qcity.Internal(err)
 	}
 	err = s.DB.InTx(ctx, func(tx *db.Tx) error {
 		if err := tx.QueryRow(ctx, `INSERT INTO screenings (code, client_key, client_name, purpose, subjects, restricted, review,
 			result, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, sc.Code, client, a.Name, sc.Purpose, sc.Subjects,
-			sc.Restricted, sc.Review, string(stored), now).Scan(&sc.ID); err != nil {
+			sc.Restricted, sc.Review, stored, now).Scan(&sc.ID); err != nil {
 			return qcity.Internal(err)
 		}
 		return audit.Write(ctx, tx, now, audit.Record{Action: audit.ActionRead, ObjectType: "credit_query", ObjectID: sc.Code,
@@ -205,10 +233,36 @@ func (s *Service) Screen(ctx context.Context, req Request) (Screening, error) {
 	return sc, err
 }
 
-// storedResult is what a screening row keeps.
+// storedResult is what a screening row keeps, as deflated JSON.
 type storedResult struct {
 	Subjects []Subject `json:"subjects"`
 	Results  []Result  `json:"results"`
+}
+
+// flateWriters are reused: a deflate writer costs about a megabyte to set up.
+var flateWriters = sync.Pool{New: func() any {
+	zw, _ := flate.NewWriter(nil, flate.BestSpeed)
+	return zw
+}}
+
+func pack(v storedResult) ([]byte, error) {
+	var buf bytes.Buffer
+	zw := flateWriters.Get().(*flate.Writer)
+	defer flateWriters.Put(zw)
+	zw.Reset(&buf)
+	if err := json.NewEncoder(zw).Encode(v); err != nil {
+		return nil, err
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+func unpack(b []byte) (storedResult, error) {
+	var v storedResult
+	err := json.NewDecoder(flate.NewReader(bytes.NewReader(b))).Decode(&v)
+	return v, err
 }
 
 // newCode makes a verification code: 16 characters of an unambiguous alphabet,
@@ -243,7 +297,7 @@ func NormalizeCode(s string) string {
 
 func scanScreening(row interface{ Scan(...any) error }, withResults bool) (Screening, []Subject, error) {
 	var sc Screening
-	var result string
+	var result []byte
 	if err := row.Scan(&sc.ID, &sc.Code, &sc.Client, &sc.Purpose, &sc.Subjects, &sc.Restricted, &sc.Review, &result, &sc.At); err != nil {
 		return sc, nil, err
 	}
@@ -251,7 +305,10 @@ func scanScreening(row interface{ Scan(...any) error }, withResults bool) (Scree
 	sc.Date = qcity.DateOf(sc.At).String()
 	var st storedResult
 	if withResults {
-		json.Unmarshal([]byte(result), &st)
+		var err error
+		if st, err = unpack(result); err != nil {
+			return sc, nil, err
+		}
 		sc.Results = st.Results
 	}
 	return sc, st.Subjects, nil
@@ -283,7 +340,7 @@ func (s *Service) History(ctx context.Context, limit, offset int) ([]Screening, 
 	if err := s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM screenings WHERE client_key = ?`, client).Scan(&total); err != nil {
 		return nil, 0, qcity.Internal(err)
 	}
-	rows, err := s.DB.Query(ctx, `SELECT id, code, client_name, purpose, subjects, restricted, review, '', created_at
+	rows, err := s.DB.Query(ctx, `SELECT id, code, client_name, purpose, subjects, restricted, review, NULL, created_at
 		FROM screenings WHERE client_key = ? ORDER BY id DESC LIMIT ? OFFSET ?`, client, limit, max(offset, 0))
 	if err != nil {
 		return nil, 0, qcity.Internal(err)

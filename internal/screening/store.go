@@ -77,6 +77,11 @@ func purposesOfSerious(measures []string) map[string]Basis {
 	return out
 }
 
+// abnormalPurposes is shared by every abnormal-list restriction (read only): one map
+// instead of one per listing keeps the index small and quick for the collector.
+var abnormalPurposes = map[string]Basis{PurposeProcurement: abnormalBasis, PurposeBidding: abnormalBasis,
+	PurposeHonours: abnormalBasis, PurposeOther: abnormalBasis}
+
 func allPurposes(b Basis) map[string]Basis {
 	out := map[string]Basis{}
 	for _, p := range Purposes {
@@ -112,8 +117,7 @@ func loadEntries(ctx context.Context, q db.Querier, ids []int64, day qcity.Date)
 	for rows.Next() {
 		var id, eid int64
 		var reason string
-		r := &Restriction{List: "abnormal", Purposes: map[string]Basis{PurposeProcurement: abnormalBasis, PurposeBidding: abnormalBasis,
-			PurposeHonours: abnormalBasis, PurposeOther: abnormalBasis}}
+		r := &Restriction{List: "abnormal", Purposes: abnormalPurposes}
 		if err := rows.Scan(&id, &eid, &reason, &r.DecisionNo, &r.Authority, &r.ListedOn); err != nil {
 			rows.Close()
 			return nil, qcity.Internal(err)

@@ -20,6 +20,7 @@ import (
 	"qcity/internal/db"
 	"qcity/internal/limits"
 	"qcity/internal/locale"
+	"qcity/internal/nqi"
 	"qcity/internal/region"
 	"qcity/internal/registry"
 	"qcity/internal/sampling"
@@ -49,6 +50,7 @@ type Server struct {
 	Sampling  *sampling.Service
 	Credit    *credit.Service
 	Screening *screening.Service
+	NQI       *nqi.Service // quality infrastructure and the annual report; nil: one over the other services
 	// Certification is certification oversight (认证监管); nil: one over DB, without
 	// QR tokens.
 	Certification *certification.Service
@@ -65,6 +67,7 @@ type Server struct {
 	metrics *metrics
 	ready   func() error
 	jobs    *jobs
+	apiDoc  []byte // openapi.json with the generated parts merged in
 }
 
 // Access says who may call a route.
@@ -149,6 +152,9 @@ func New(cfg Config, s Server, ready func() error) (*Server, error) {
 			return nil, err
 		}
 	}
+	if srv.NQI == nil {
+		srv.NQI = nqi.NewService(srv.DB, srv.Clock, srv.Registry, srv.Sampling, srv.Credit, srv.Jurisdiction)
+	}
 	t, err := parseTemplates(srv)
 	if err != nil {
 		return nil, err
@@ -157,6 +163,10 @@ func New(cfg Config, s Server, ready func() error) (*Server, error) {
 	srv.metrics = newMetrics(prometheus.NewRegistry(), srv)
 	srv.mux = http.NewServeMux()
 	srv.registerRoutes()
+	paths, schemas := srv.nqiOpenAPI()
+	if srv.apiDoc, err = mergeOpenAPI(openAPI, paths, schemas); err != nil {
+		return nil, err
+	}
 	return srv, nil
 }
 
@@ -409,6 +419,9 @@ func (s *Server) registerRoutes() {
 	nonPublic("GET", "/api/v1/screening/{id}", screeners, s.handleAPIScreening)
 
 	s.registerCertRoutes()
+
+	// Quality infrastructure (质量基础) and the annual quality report.
+	s.registerNQIRoutes()
 
 	s.mux.Handle("/", s.guard(&Route{Pattern: "/", Access: Public, handler: s.handleNotFound}))
 }

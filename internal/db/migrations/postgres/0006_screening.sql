@@ -26,7 +26,7 @@ CREATE TABLE screenings (
     subjects     INTEGER NOT NULL,
     restricted   INTEGER NOT NULL,
     review       INTEGER NOT NULL,
-    result       TEXT NOT NULL,
+    result       BYTEA NOT NULL,
     created_at   TIMESTAMPTZ NOT NULL
 );
 CREATE INDEX screenings_client ON screenings (client_key, id);

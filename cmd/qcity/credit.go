@@ -52,10 +52,16 @@ func (m *Main) runRules(ctx context.Context, args []string) error {
 		fmt.Fprintf(m.Stdout, "rules already ran for %s (use --force to run again)\n", day)
 		return nil
 	}
+	cs, err := a.cert.RunDaily(ctx, day)
+	if err != nil {
+		return err
+	}
 	fmt.Fprintf(m.Stdout, "rules run for %s in %s: report year %d: %d listing proposals, %d withdrawn; %d serious listings expired; "+
 		"%d penalty publications ended; %d individual marks ended; %d reminders; %d risk classes written%s\n",
 		day, sum.Took.Round(1e6), sum.ReportYear, sum.Proposed, sum.Withdrawn, sum.SeriousExpired, sum.PenaltiesEnded, sum.MarksEnded,
 		sum.Reminders, sum.RiskWritten, map[bool]string{true: " (monthly recomputation)", false: ""}[sum.RiskFull])
+	fmt.Fprintf(m.Stdout, "certificates for %s: %d expired; %d flagged for their bodies' review after sampling failures\n",
+		day, cs.Expired, cs.Flagged)
 	return nil
 }
 

@@ -16,6 +16,7 @@ import (
 
 	"qcity"
 	"qcity/internal/auth"
+	"qcity/internal/certification"
 	"qcity/internal/credit"
 	"qcity/internal/db"
 	"qcity/internal/demo"
@@ -63,10 +64,14 @@ Usage:
   qcity apikey list
   qcity rules run [--date YYYY-MM-DD] [--force]      (the credit rules engine; serve runs it daily)
   qcity log verify [--url URL | --db DSN] [--state FILE] [--key KEY]
+  qcity cert verify-token TOKEN|URL --key KEY|FILE   (offline check of a certificate's QR token)
+  qcity cert key [--db …]                            (the QR tokens' public key)
+  qcity cert import [--db …] FILE                    (certificates with an issuer column)
 
 Environment: QCITY_DB (default ./qcity.db), QCITY_ADDR (default 127.0.0.1:8080),
 QCITY_JURISDICTION (prefecture code, default 440800 湛江市), QCITY_LOG_KEY (the log's
-signing key file, default the database file + .logkey).
+signing key file, default the database file + .logkey), QCITY_CERT_KEY (the QR tokens'
+signing key file, default the database file + .certkey).
 Roles: admin, city_official, county_official, lab, certification_body, enterprise, api_client.
 `
 
@@ -96,6 +101,8 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return m.runRules(ctx, args[1:])
 	case "log":
 		return m.runLog(ctx, args[1:])
+	case "cert":
+		return m.runCert(ctx, args[1:])
 	}
 	return usageError{fmt.Sprintf("unknown command %q; run `qcity help`", args[0])}
 }
@@ -105,6 +112,7 @@ type common struct {
 	db           string
 	jurisdiction string
 	logKey       string
+	certKey      string
 }
 
 func (m *Main) flags(name string, c *common) *flag.FlagSet {
@@ -116,6 +124,8 @@ func (m *Main) flags(name string, c *common) *flag.FlagSet {
 	fs.StringVar(&c.jurisdiction, "jurisdiction", c.jurisdiction, "GB/T 2260 code of the bureau's prefecture (env QCITY_JURISDICTION)")
 	c.logKey = m.env("QCITY_LOG_KEY", "")
 	fs.StringVar(&c.logKey, "log-key", c.logKey, "file of the log's signing key, made on first start (env QCITY_LOG_KEY; default: the SQLite file's path + .logkey, or ./qcity-log.key)")
+	c.certKey = m.env("QCITY_CERT_KEY", "")
+	fs.StringVar(&c.certKey, "cert-key", c.certKey, "file of the QR tokens' signing key, made on first start (env QCITY_CERT_KEY; default: the SQLite file's path + .certkey, or ./qcity-cert.key)")
 	return fs
 }
 
@@ -148,6 +158,7 @@ type app struct {
 	log          *translog.Log
 	credit       *credit.Service
 	screening    *screening.Service
+	cert         *certification.Service
 	nqi          *nqi.Service // quality infrastructure (质量基础) and the annual quality report
 }
 
@@ -217,8 +228,72 @@ func (m *Main) open(ctx context.Context, c common, migrate bool) (*app, error) {
 		return nil, err
 	}
 	a.screening = screening.NewService(d, m.Clock)
+	// Certification oversight: linked to sampling (failures flag certificates), the
+	// registry (a body's approval cascades), credit (profiles, risk, case sanctions).
+	a.cert = certification.NewService(d, m.Clock, a.registry)
+	a.cert.Sampling = a.sampling
+	a.cert.Sanctions = credit.CertificationSanctions{S: a.credit}
+	a.cert.RiskHook = a.credit.RecomputeRisk
+	a.sampling.OnFailure = a.cert
+	a.registry.OrgStatusHook = a.cert.OrganisationStatusChanged
+	a.credit.Certificates = a.cert
+	if err := m.openCertKey(ctx, c, a.cert, j); err != nil {
+		d.Close()
+		return nil, err
+	}
+	if err := a.cert.Load(ctx); err != nil {
+		d.Close()
+		return nil, err
+	}
 	a.nqi = nqi.NewService(d, m.Clock, a.registry, a.sampling, a.credit, j)
 	return a, nil
+}
+
+// certKeyPath is where the QR tokens' signing key lives: --cert-key, or next to the
+// SQLite file, or in the working directory for PostgreSQL.
+func certKeyPath(c common) string {
+	if c.certKey != "" {
+		return c.certKey
+	}
+	if db.IsPostgresDSN(c.db) {
+		return "qcity-cert.key"
+	}
+	return c.db + ".certkey"
+}
+
+// openCertKey loads the QR tokens' Ed25519 key, making it on first start like the
+// log's (mode 0600, never in the database, which keeps the public key and refuses
+// another one later). It is a key of its own: tokens printed on paper outlive log
+// checkpoints, and either key can be rotated or kept offline without the other.
+func (m *Main) openCertKey(ctx context.Context, c common, s *certification.Service, j *region.Jurisdiction) error {
+	path := certKeyPath(c)
+	b, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		skey, err := certification.GenerateTokenKey(certification.TokenKeyName(j.Prefecture.Code))
+		if err != nil {
+			return err
+		}
+		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		if err != nil {
+			return fmt.Errorf("creating the QR token key %s: %w", path, err)
+		}
+		if _, err := f.WriteString(skey + "\n"); err != nil {
+			f.Close()
+			return err
+		}
+		if err := f.Close(); err != nil {
+			return err
+		}
+		fmt.Fprintf(m.Stderr, "created the QR token signing key %s (keep it safe and backed up; its public key is served at /api/v1/certificates/key)\n", path)
+		b = []byte(skey)
+	} else if err != nil {
+		return fmt.Errorf("reading the QR token key: %w", err)
+	}
+	signer, err := certification.NewSigner(string(b))
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return s.InitSigner(ctx, signer)
 }
 
 // logKeyPath is where the log's signing key lives: --log-key, or next to the SQLite
@@ -338,7 +413,7 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	log.Info("screening index loaded", "restricted", a.screening.Index.Len(), "ms", time.Since(start).Milliseconds())
 
 	srv, err := web.New(web.Config{SecureCookie: *secure}, web.Server{DB: a.db, Clock: m.Clock, Log: log,
-		Auth: a.auth, Registry: a.registry, Sampling: a.sampling, Credit: a.credit, TransLog: a.log, Screening: a.screening, NQI: a.nqi,
+		Auth: a.auth, Registry: a.registry, Sampling: a.sampling, Credit: a.credit, TransLog: a.log, Screening: a.screening, Certification: a.cert, NQI: a.nqi,
 		RiskWeight: a.credit.RiskWeight, Jurisdiction: a.jurisdiction}, func() error {
 		p, err := a.db.Pending(ctx)
 		if err != nil {
@@ -405,6 +480,9 @@ func (m *Main) background(ctx context.Context, a *app, log *slog.Logger) {
 			if err := a.registry.SyncIndex(ctx); err != nil && ctx.Err() == nil {
 				log.Error("index sync", "err", err)
 			}
+			if err := a.cert.Sync(ctx); err != nil && ctx.Err() == nil {
+				log.Error("certificate index sync", "err", err)
+			}
 		case <-rebuild.C:
 			if err := a.registry.LoadIndex(ctx); err != nil && ctx.Err() == nil {
 				log.Error("index rebuild", "err", err)
@@ -429,6 +507,13 @@ func (m *Main) dailyRules(ctx context.Context, a *app, log *slog.Logger) {
 		log.Error("rules run", "err", err)
 	case err == nil && !sum.Skipped:
 		log.Info("rules run", "date", sum.Date.String(), "changes", sum.Changes(), "ms", sum.Took.Milliseconds())
+		// Certification's date-driven steps follow the credit run that claimed the day.
+		cs, err := a.cert.RunDaily(ctx, sum.Date)
+		if err != nil && ctx.Err() == nil {
+			log.Error("certification run", "err", err)
+		} else if err == nil {
+			log.Info("certification run", "date", cs.Date.String(), "expired", cs.Expired, "flagged", cs.Flagged)
+		}
 	}
 }
 
@@ -535,6 +620,18 @@ func (m *Main) loadDemo(ctx context.Context, a *app, size demoSize) error {
 		bar.done()
 		fmt.Fprintf(m.Stdout, "Demo sampling loaded: %d samples (2018–2020) in %s.\n", len(inputs), time.Since(start).Round(time.Millisecond))
 	}
+	// Certification before credit: certificate suspensions weigh in the risk classes
+	// the credit history ends by computing.
+	start = time.Now()
+	bar = newProgress(m.Stderr, "certificates")
+	cs, err := demo.LoadCertification(ctx, a.cert, city, demo.CertOptions{Seed: seed}, bar.update)
+	if err != nil {
+		return err
+	}
+	bar.done()
+	if err := m.certSummary(ctx, a, cs, time.Since(start)); err != nil {
+		return err
+	}
 	start = time.Now()
 	bar = newProgress(m.Stderr, "credit")
 	if err := demo.LoadCredit(ctx, a.credit, city, demo.CreditOptions{Seed: seed}, bar.update); err != nil {
@@ -571,6 +668,21 @@ func (m *Main) qualitySummary(ctx context.Context, a *app, records int, took tim
 	fmt.Fprintf(m.Stdout, "Demo quality records loaded: %d in %s; 2019: %d international/national and %d local standards, %d national and %d provincial pilot projects, %d labs, %d legal metrology institutions, %d IP-advantage enterprises, %d enterprises with trained chief quality officers.\n",
 		records, took.Round(time.Millisecond), v("standards_international_national"), v("standards_local"), v("pilot_projects_national"),
 		v("pilot_projects_provincial"), v("labs"), v("metrology_institutions"), v("ip_advantage_enterprises"), v("cqo_trained_enterprises"))
+	return nil
+}
+
+// certSummary prints a line about the demo's certificates, counted by the
+// certification service from the records.
+func (m *Main) certSummary(ctx context.Context, a *app, cs demo.CertSummary, took time.Duration) error {
+	o, err := a.cert.Oversight(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(m.Stdout, "Demo certificates loaded: %d certificates (%d valid, %d suspended, %d revoked, %d cancelled, %d expired); "+
+		"%d flags after failed samples; %d verification queries, %d open forgery and misuse leads in %s.\n",
+		o.Certificates, o.ByStatus[certification.StatusValid], o.ByStatus[certification.StatusSuspended], o.ByStatus[certification.StatusRevoked],
+		o.ByStatus[certification.StatusCancelled], o.ByStatus[certification.StatusExpired], o.Flags, cs.Queries, o.OpenLeads,
+		took.Round(time.Millisecond))
 	return nil
 }
 

@@ -35,12 +35,15 @@ type APIKey struct {
 const keyPrefix = "qck_"
 
 // APIKeyRoles are the roles a key may carry: machine clients of the bureau's partners
-// (api_client), the bureau's own integrations (city or county official) and labs'
-// systems reporting results (lab, bound to a registered lab). Keys never carry admin.
-var APIKeyRoles = []qcity.Role{qcity.RoleAPIClient, qcity.RoleCityOfficial, qcity.RoleCountyOfficial, qcity.RoleLab}
+// (api_client), the bureau's own integrations (city or county official), labs' systems
+// reporting results (lab, bound to a registered lab) and certification bodies' systems
+// registering certificates (certification_body, bound to a registered body). Keys
+// never carry admin.
+var APIKeyRoles = []qcity.Role{qcity.RoleAPIClient, qcity.RoleCityOfficial, qcity.RoleCountyOfficial, qcity.RoleLab,
+	qcity.RoleCertificationBody}
 
 // APIKeyInput is a new key: its name, role, the region of a county official's key and
-// the USCC of a lab key's lab.
+// the USCC of a lab key's lab or a certification body key's body.
 type APIKeyInput struct {
 	Name   string
 	Role   qcity.Role
@@ -77,9 +80,10 @@ func (s *Service) CreateAPIKey(ctx context.Context, in APIKeyInput) (string, API
 		fields = append(fields, qcity.Field("region", "auth.region_only_county"))
 	}
 	var orgID int64
-	if role == qcity.RoleLab {
+	if role == qcity.RoleLab || role == qcity.RoleCertificationBody {
 		code := uscc.Normalize(in.USCC)
-		err := s.DB.QueryRow(ctx, `SELECT id FROM organisations WHERE kind = 'lab' AND uscc = ?`, code).Scan(&orgID)
+		kind := map[bool]string{true: "lab", false: "certification_body"}[role == qcity.RoleLab]
+		err := s.DB.QueryRow(ctx, `SELECT id FROM organisations WHERE kind = ? AND uscc = ?`, kind, code).Scan(&orgID)
 		if errors.Is(err, sql.ErrNoRows) {
 			fields = append(fields, qcity.Field("uscc", "auth.organisation_unknown", "uscc", code))
 		} else if err != nil {

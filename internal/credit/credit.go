@@ -53,6 +53,9 @@ type Service struct {
 	Log          *translog.Log
 	Jurisdiction *region.Jurisdiction
 
+	// Certificates lists an entity's certificates on its public profile; nil: none.
+	Certificates Certificates
+
 	// DeferMonthlyRisk stops RunRules from recomputing every risk class on the first run
 	// of a month. A loader replaying years of history sets it and calls
 	// RecomputeAllRisk once at the end.

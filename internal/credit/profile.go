@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"qcity"
+	"qcity/internal/certification"
 	"qcity/internal/db"
 	"qcity/internal/registry"
 	"qcity/internal/sampling"
@@ -195,8 +196,10 @@ type Profile struct {
 	Serious       []ListEntry         `json:"serious"`
 	Penalties     []ListEntry         `json:"penalties"`
 	Announcements []AnnouncementEntry `json:"sampling_announcements"`
-	Records       []LogRecord         `json:"log_records"`
-	Checkpoint    string              `json:"checkpoint,omitempty"`
+	// Certificates are the certificates the entity holds (认证证书), valid ones first.
+	Certificates []certification.Summary `json:"certificates"`
+	Records      []LogRecord             `json:"log_records"`
+	Checkpoint   string                  `json:"checkpoint,omitempty"`
 }
 
 // ProfileStatus sums up the entity's standing.
@@ -229,6 +232,12 @@ type LogRecord struct {
 	Kind  string     `json:"kind"`
 	Ref   string     `json:"ref"`
 	Date  qcity.Date `json:"date"`
+}
+
+// Certificates is what the profile needs of certification: the certificates an entity
+// holds (certification.Service).
+type Certificates interface {
+	CertificatesOf(ctx context.Context, uscc string) ([]certification.Summary, error)
 }
 
 // Sampling is what the profile needs of sampling: failed-sample announcements.
@@ -305,6 +314,12 @@ func (s *Service) Profile(ctx context.Context, code string, smp Sampling) (Profi
 			if a.Status == sampling.AnnouncementPublished {
 				p.Status.FailedSamples++
 			}
+		}
+	}
+	p.Certificates = []certification.Summary{}
+	if s.Certificates != nil {
+		if p.Certificates, err = s.Certificates.CertificatesOf(ctx, e.USCC); err != nil {
+			return p, err
 		}
 	}
 	recs, err := translog.RecordsAbout(ctx, s.DB, e.USCC, 100)

@@ -252,6 +252,12 @@ func (s *Service) factorsOf(ctx context.Context, q db.Querier, on qcity.Date, on
 			JOIN entities e ON e.id = sm.producer_id OR e.id = sm.seller_id
 			WHERE a.status = 'published' AND a.published_on > ? AND a.published_on <= ?`, []any{since, on},
 			func(f *Factors, n, _ int) { f.SamplingFailures = n }, "e.id"},
+		// Certificate suspensions by the issuing body (a revocation counts as one), not
+		// the public status a body's own suspension gives its certificates.
+		{`SELECT c.holder_id, COUNT(*), 0 FROM certificate_events ev JOIN certificates c ON c.id = ev.certificate_id
+			JOIN entities e ON e.id = c.holder_id
+			WHERE ev.kind = 'status' AND ev.to_status IN ('suspended', 'revoked') AND ev.on_date > ? AND ev.on_date <= ?`, []any{since, on},
+			func(f *Factors, n, _ int) { f.CertSuspensions = n }, "c.holder_id"},
 	} {
 		rows, err := q.Query(ctx, a.sql+filter+" GROUP BY "+a.by, append(a.args, fargs...)...)
 		if err != nil {
@@ -274,6 +280,12 @@ func (s *Service) factorsOf(ctx context.Context, q db.Querier, on qcity.Date, on
 		}
 	}
 	return out, nil
+}
+
+// RecomputeRisk recomputes the classes of the entities with the given USCCs inside tx,
+// the transaction of a change that moves them (certification's suspensions).
+func (s *Service) RecomputeRisk(ctx context.Context, tx *db.Tx, usccs ...string) error {
+	return s.recomputeRisk(ctx, tx, usccs...)
 }
 
 // recomputeRisk recomputes the classes of the entities with the given USCCs inside tx.

@@ -16,7 +16,7 @@ import (
 // checked by the pages test, which renders every enumeration.
 func TestReferencedKeysExist(t *testing.T) {
 	root := filepath.Join("..", "..")
-	goKey := regexp.MustCompile(`"((?:auth|registry|region|industry|uscc|orgcode|sheet|web|ui|nav|field|demo|error|role|action|source|credit|creditui|translog|screening|screenui|nqi)\.[a-z0-9_]+(?:\.[a-z0-9_]+)*)"`)
+	goKey := regexp.MustCompile(`"((?:auth|registry|region|industry|uscc|orgcode|sheet|web|ui|nav|field|demo|error|role|action|source|credit|creditui|translog|screening|screenui|cert|certui|nqi)\.[a-z0-9_]+(?:\.[a-z0-9_]+)*)"`)
 	tmplKey := regexp.MustCompile(`\.T "([a-z0-9_.]+)"`)
 	c := locale.Default()
 	checked := 0

@@ -132,7 +132,15 @@ func (c *Catalogue) T(l Lang, key string, args map[string]any) string {
 		if v, ok := args[name]; ok {
 			switch k := v.(type) {
 			case qcity.MsgKey:
-				b.WriteString(c.T(l, string(k), nil))
+				// A message named as an argument gets the other arguments, so its own
+				// placeholders are filled too ({reason} naming a message with {year}).
+				sub := make(map[string]any, len(args))
+				for n, a := range args {
+					if n != name {
+						sub[n] = a
+					}
+				}
+				b.WriteString(c.T(l, string(k), sub))
 			default:
 				fmt.Fprint(&b, v)
 			}

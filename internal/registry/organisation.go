@@ -258,8 +258,15 @@ func (s *Service) UpdateOrganisation(ctx context.Context, id int64, in Organisat
 			return qcity.Errorf(qcity.ECONFLICT, "registry.edit_conflict")
 		}
 		o.Version = version + 1
-		return audit.Write(ctx, tx, now, audit.Record{Action: audit.ActionUpdate, ObjectType: "organisation",
-			ObjectID: strconv.FormatInt(id, 10), Region: o.Region, Summary: o.Name, Before: before, After: o})
+		if err := audit.Write(ctx, tx, now, audit.Record{Action: audit.ActionUpdate, ObjectType: "organisation",
+			ObjectID: strconv.FormatInt(id, 10), Region: o.Region, Summary: o.Name, Before: before, After: o}); err != nil {
+			return err
+		}
+		if s.OrgStatusHook != nil && before.Status != o.Status {
+			o.Kind = before.Kind
+			return s.OrgStatusHook(ctx, tx, before, o)
+		}
+		return nil
 	})
 	return o, err
 }

@@ -24,6 +24,10 @@ type Service struct {
 	Clock        qcity.Clock
 	Validator    *Validator
 	Jurisdiction *region.Jurisdiction
+	// OrgStatusHook, if set, is called inside the transaction of an organisation edit
+	// that changes its status (certification records the approval change and cascades
+	// a body's to its certificates).
+	OrgStatusHook func(ctx context.Context, tx *db.Tx, before, after Organisation) error
 
 	index *nameindex.Index
 

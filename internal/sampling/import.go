@@ -390,6 +390,11 @@ func (s *Service) bulk(ctx context.Context, inputs []SampleInput, rowsOf [][]int
 			if err := bulkInsert(ctx, tx, ch.ok, &stmts); err != nil {
 				return err
 			}
+			for i := range ch.ok {
+				if err := s.notifyFailed(ctx, tx, ch.ok[i].Sample, today); err != nil {
+					return err
+				}
+			}
 			keep(ch.ok)
 			written += len(ch.ok)
 			ch.ok = nil

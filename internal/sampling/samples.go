@@ -79,6 +79,9 @@ func (s *Service) CreateSample(ctx context.Context, in SampleInput) (Sample, err
 		if err := insertItems(ctx, tx, c.ID, c.items); err != nil {
 			return err
 		}
+		if err := s.notifyFailed(ctx, tx, c.Sample, today); err != nil {
+			return err
+		}
 		return audit.Write(ctx, tx, now, audit.Record{Action: audit.ActionCreate, ObjectType: "sample", ObjectID: c.SampleNo,
 			Region: c.Region, Summary: c.ProductName, After: c.Sample})
 	})
@@ -433,6 +436,16 @@ func (s *Service) ApplyStep(ctx context.Context, no string, in StepInput) (Detai
 				}
 			}
 			if err := insertItems(ctx, tx, smp.ID, newItems); err != nil {
+				return err
+			}
+		}
+		if tr.To == StateFailed && before.State != StateFailed {
+			if err := s.notifyFailed(ctx, tx, smp, today); err != nil {
+				return err
+			}
+		}
+		if tr.To == StateOverturned && before.State != StateOverturned && s.OnFailure != nil {
+			if err := s.OnFailure.SampleOverturned(ctx, tx, smp, today); err != nil {
 				return err
 			}
 		}

@@ -35,8 +35,30 @@ type Service struct {
 	Limits       LimitLookup // may be nil: items must then carry their limit
 	Stats        *Cube
 	Log          *translog.Log // the tamper-evident log announcements are appended to; nil: none
+	// OnFailure hears of confirmed and overturned failures (certification's linked
+	// supervision); nil: nobody.
+	OnFailure FailureHook
 
 	cats categories
+}
+
+// FailureHook is told, inside the transaction that records it, when a sample's
+// failure is confirmed (its state becomes failed: reported failing, or confirmed after
+// review) and when a re-test or objection overturns it.
+type FailureHook interface {
+	SampleFailed(ctx context.Context, tx *db.Tx, smp Sample, on qcity.Date) error
+	SampleOverturned(ctx context.Context, tx *db.Tx, smp Sample, on qcity.Date) error
+}
+
+// notifyFailed calls the failure hook, with the sample's category path filled in.
+func (s *Service) notifyFailed(ctx context.Context, tx *db.Tx, smp Sample, on qcity.Date) error {
+	if s.OnFailure == nil || smp.State != StateFailed {
+		return nil
+	}
+	if c, ok := s.cats.get(smp.Kind, smp.CategoryCode); ok {
+		smp.CategoryName = c.Path
+	}
+	return s.OnFailure.SampleFailed(ctx, tx, smp, on)
 }
 
 // NewService returns a sampling service; call Load before use.

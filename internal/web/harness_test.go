@@ -15,6 +15,7 @@ import (
 
 	"qcity"
 	"qcity/internal/auth"
+	"qcity/internal/certification"
 	"qcity/internal/credit"
 	"qcity/internal/db"
 	"qcity/internal/region"
@@ -36,6 +37,7 @@ type env struct {
 	sampling  *sampling.Service
 	credit    *credit.Service
 	screening *screening.Service
+	cert      *certification.Service // with a QR token signer
 	log       *translog.Log
 	srv       *web.Server
 	ts        *httptest.Server
@@ -45,6 +47,7 @@ type env struct {
 	// an entity in 440803 (霞山区, the "county" user's district) and one in 440802.
 	inCounty, outCounty registry.Entity
 	lab                 registry.Organisation
+	certBody            registry.Organisation // the "certbody" user's body: CCC and QMS/EMS/OHSMS
 }
 
 const testPassword = "correct horse battery"
@@ -92,8 +95,30 @@ func newEnv(t *testing.T, d *db.DB, cfg ...web.Config) *env {
 	if err := e.screening.Load(ctx); err != nil {
 		t.Fatal(err)
 	}
+	// Certification oversight wired as cmd/qcity wires it.
+	e.cert = certification.NewService(d, clock, e.registry)
+	e.cert.Sampling = e.sampling
+	e.cert.Sanctions = credit.CertificationSanctions{S: e.credit}
+	e.cert.RiskHook = e.credit.RecomputeRisk
+	e.sampling.OnFailure = e.cert
+	e.registry.OrgStatusHook = e.cert.OrganisationStatusChanged
+	e.credit.Certificates = e.cert
+	if err := e.cert.Load(ctx); err != nil {
+		t.Fatal(err)
+	}
+	certKey, err := certification.GenerateTokenKey(certification.TokenKeyName("440800"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	signer, err := certification.NewSigner(certKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.cert.InitSigner(ctx, signer); err != nil {
+		t.Fatal(err)
+	}
 	e.srv, err = web.New(c, web.Server{DB: d, Clock: clock, Auth: e.auth, Registry: e.registry, Sampling: e.sampling,
-		Credit: e.credit, TransLog: e.log, Screening: e.screening, Jurisdiction: j}, nil)
+		Credit: e.credit, TransLog: e.log, Screening: e.screening, Certification: e.cert, Jurisdiction: j}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,10 +131,12 @@ func newEnv(t *testing.T, d *db.DB, cfg ...web.Config) *env {
 		t.Fatal(err)
 	}
 	cb, err := e.registry.CreateOrganisation(ctx, registry.OrganisationInput{Kind: "certification_body", Name: "华南测试认证有限公司",
-		USCC: "91440101MA5CJQ4N59", Region: "440106", AccreditationNo: "CNCA-R-2004-123"})
+		USCC: "91440101MA5CJQ4N59", Region: "440106", AccreditationNo: "CNCA-R-2004-123", ValidUntil: "2029-12-31",
+		Scope: "质量管理体系认证；环境管理体系认证；职业健康安全管理体系认证；强制性产品认证（家用电器、照明电器）"})
 	if err != nil {
 		t.Fatal(err)
 	}
+	e.certBody = cb
 	e.inCounty = e.mustEntity(ctx, "91440803"+"MA4W0001", "湛江市霞山区海滨水产有限公司", "440803")
 	e.outCounty = e.mustEntity(ctx, "91440802"+"MA4W0002", "湛江市赤坎区金帆电器有限公司", "440802")
 	users := []auth.NewUser{
@@ -130,8 +157,10 @@ func newEnv(t *testing.T, d *db.DB, cfg ...web.Config) *env {
 	for _, r := range []struct {
 		role   qcity.Role
 		region string
-	}{{qcity.RoleAPIClient, ""}, {qcity.RoleCityOfficial, ""}, {qcity.RoleCountyOfficial, "440803"}, {qcity.RoleLab, ""}} {
-		key, _, err := e.auth.CreateAPIKey(ctx, auth.APIKeyInput{Name: "key-" + string(r.role), Role: r.role, Region: r.region, USCC: map[bool]string{true: e.lab.USCC}[r.role == qcity.RoleLab]})
+	}{{qcity.RoleAPIClient, ""}, {qcity.RoleCityOfficial, ""}, {qcity.RoleCountyOfficial, "440803"}, {qcity.RoleLab, ""},
+		{qcity.RoleCertificationBody, ""}} {
+		keyUSCC := map[qcity.Role]string{qcity.RoleLab: e.lab.USCC, qcity.RoleCertificationBody: cb.USCC}[r.role]
+		key, _, err := e.auth.CreateAPIKey(ctx, auth.APIKeyInput{Name: "key-" + string(r.role), Role: r.role, Region: r.region, USCC: keyUSCC})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -142,11 +142,12 @@ func (p *page) T(key string, args ...any) string {
 	return p.S.Locale.T(p.R.Lang, key, m)
 }
 
-// ShowNav reports whether the page has the left navigation: for officials, labs and
-// enterprises logged in through the browser.
+// ShowNav reports whether the page has the left navigation: for officials, labs,
+// enterprises and certification bodies logged in through the browser.
 func (p *page) ShowNav() bool {
 	a := p.R.Actor
-	return a.Kind == qcity.ActorUser && (a.IsOfficial() || a.Role == qcity.RoleLab || a.Role == qcity.RoleEnterprise)
+	return a.Kind == qcity.ActorUser && (a.IsOfficial() || a.Role == qcity.RoleLab || a.Role == qcity.RoleEnterprise ||
+		a.Role == qcity.RoleCertificationBody)
 }
 
 // EN reports whether the page is in English.

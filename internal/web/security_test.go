@@ -17,7 +17,7 @@ import (
 // Who may call what, written out by hand: the test fails if a registered route is
 // missing here, or if the server lets in or keeps out anyone this table does not say.
 var (
-	everyone      = []string{"anonymous", "admin", "city", "county", "lab", "certbody", "enterprise", "apiuser", "key-api_client", "key-city_official", "key-county_official", "key-lab"}
+	everyone      = []string{"anonymous", "admin", "city", "county", "lab", "certbody", "enterprise", "apiuser", "key-api_client", "key-city_official", "key-county_official", "key-lab", "key-certification_body"}
 	loggedIn      = everyone[1:]
 	cityOfficials = []string{"admin", "city", "key-city_official"} // the city's own, not a county's
 	labsOfficials = []string{"admin", "city", "county", "lab", "key-city_official", "key-county_official", "key-lab"}
@@ -27,6 +27,9 @@ var (
 	adminOnly     = []string{"admin"}
 	entOfficials  = []string{"admin", "city", "county", "enterprise", "key-city_official", "key-county_official"}
 	screeners     = []string{"admin", "city", "county", "apiuser", "key-api_client", "key-city_official", "key-county_official"}
+	// certification: bodies register and answer flags; officials oversee.
+	certRegistrars = []string{"admin", "city", "certbody", "key-city_official", "key-certification_body"}
+	certViewers    = []string{"admin", "city", "county", "certbody", "key-city_official", "key-county_official", "key-certification_body"}
 )
 
 var access = map[string][]string{
@@ -114,6 +117,25 @@ var access = map[string][]string{
 	"POST /credit/penalties/{id}/credit-china": officials,
 	"GET /credit/repairs":                      officials, "GET /credit/repairs/{id}": officials, "POST /credit/repairs/{id}/decision": officials,
 	"GET /credit/risk": officials, "GET /admin/credit": adminOnly, "POST /admin/credit": adminOnly,
+
+	"GET /certificates": everyone, "GET /certificates/{number}": everyone, "GET /certificates/{number}/qr.png": everyone,
+	"GET /certificates/{number}/qr.svg": everyone, "GET /certificates/{number}/sheet": everyone, "GET /q/{token}": everyone,
+	"GET /cert": certViewers, "GET /cert/export": certViewers, "GET /cert/new": certRegistrars, "POST /cert": certRegistrars,
+	"GET /cert/import": certRegistrars, "GET /cert/import/template": certRegistrars, "POST /cert/import": certRegistrars,
+	"POST /certificates/{number}/status": certRegistrars, "POST /certificates/{number}/renew": certRegistrars,
+	"GET /cert/flags": certViewers, "POST /cert/flags/{id}/response": certRegistrars,
+	"GET /cert/leads": officials, "POST /cert/leads/{id}/dismiss": officials, "GET /cert/cases": officials,
+	"POST /cert/cases": officials, "GET /cert/cases/{id}": officials, "POST /cert/cases/{id}/evidence": officials,
+	"GET /cert/cases/documents/{id}": officials, "POST /cert/cases/{id}/outcome": officials,
+	"POST /cert/cases/{id}/penalty": officials, "POST /cert/cases/{id}/serious": officials,
+	"GET /cert/bodies": officials, "POST /cert/bodies/{id}/accreditation": cityOfficials, "GET /cert/oversight": officials,
+	"GET /api/v1/certificates": everyone, "POST /api/v1/certificates": certRegistrars, "GET /api/v1/certificates/key": everyone,
+	"GET /api/v1/certificates/{number}": everyone, "GET /api/v1/certificates/{number}/verify": everyone,
+	"GET /api/v1/certificates/{number}/token": everyone, "POST /api/v1/certificates/{number}/status": certRegistrars,
+	"POST /api/v1/certificates/{number}/renew": certRegistrars, "GET /api/v1/certification/flags": certViewers,
+	"POST /api/v1/certification/flags/{id}/response": certRegistrars, "GET /api/v1/certification/leads": officials,
+	"GET /api/v1/certification/cases": officials, "POST /api/v1/certification/cases": officials,
+	"GET /api/v1/certification/oversight": officials,
 }
 
 func TestEveryRouteEveryRole(t *testing.T) {
@@ -140,7 +162,7 @@ func TestEveryRouteEveryRole(t *testing.T) {
 		if name == "POST /logout" || name == "POST /login" {
 			continue // they change the caller's own session; tested on their own below
 		}
-		path := strings.NewReplacer("{$}", "", "{uscc}", e.inCounty.USCC, "{code}", e.inCounty.USCC, "{id}", "999999", "{job}", "nosuchjob", "{no}", "NOSUCHSAMPLE", "{year}", "2025", "{index}", "0").Replace(rt.Pattern)
+		path := strings.NewReplacer("{$}", "", "{uscc}", e.inCounty.USCC, "{code}", e.inCounty.USCC, "{id}", "999999", "{job}", "nosuchjob", "{no}", "NOSUCHSAMPLE", "{year}", "2025", "{index}", "0", "{number}", "NOSUCHCERT", "{token}", "NOSUCHTOKEN").Replace(rt.Pattern)
 		if path == "/static/" {
 			path = "/static/app.css"
 		}

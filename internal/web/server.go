@@ -5,6 +5,7 @@
 package web
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 	"slices"
@@ -14,6 +15,7 @@ import (
 
 	"qcity"
 	"qcity/internal/auth"
+	"qcity/internal/certification"
 	"qcity/internal/credit"
 	"qcity/internal/db"
 	"qcity/internal/limits"
@@ -39,19 +41,22 @@ type Config struct {
 
 // Server holds the services the handlers use.
 type Server struct {
-	Config       Config
-	DB           *db.DB
-	Clock        qcity.Clock
-	Log          *slog.Logger
-	Auth         *auth.Service
-	Registry     *registry.Service
-	Sampling     *sampling.Service
-	Credit       *credit.Service
-	Screening    *screening.Service
-	NQI          *nqi.Service      // quality infrastructure and the annual report; nil: one over the other services
-	TransLog     *translog.Log     // the tamper-evident public log
-	Limits       *limits.Catalogue // the limits catalogue (标准限量库); nil: an unseeded one over DB
-	Jurisdiction *region.Jurisdiction
+	Config    Config
+	DB        *db.DB
+	Clock     qcity.Clock
+	Log       *slog.Logger
+	Auth      *auth.Service
+	Registry  *registry.Service
+	Sampling  *sampling.Service
+	Credit    *credit.Service
+	Screening *screening.Service
+	NQI       *nqi.Service // quality infrastructure and the annual report; nil: one over the other services
+	// Certification is certification oversight (认证监管); nil: one over DB, without
+	// QR tokens.
+	Certification *certification.Service
+	TransLog      *translog.Log     // the tamper-evident public log
+	Limits        *limits.Catalogue // the limits catalogue (标准限量库); nil: an unseeded one over DB
+	Jurisdiction  *region.Jurisdiction
 	// RiskWeight weighs entities in random target draws; nil draws uniformly.
 	RiskWeight sampling.RiskWeight
 	Locale     *locale.Catalogue
@@ -139,6 +144,13 @@ func New(cfg Config, s Server, ready func() error) (*Server, error) {
 	}
 	if srv.Limits == nil {
 		srv.Limits = &limits.Catalogue{DB: srv.DB, Clock: srv.Clock}
+	}
+	if srv.Certification == nil {
+		srv.Certification = certification.NewService(srv.DB, srv.Clock, srv.Registry)
+		srv.Certification.Sampling = srv.Sampling
+		if err := srv.Certification.Load(context.Background()); err != nil {
+			return nil, err
+		}
 	}
 	if srv.NQI == nil {
 		srv.NQI = nqi.NewService(srv.DB, srv.Clock, srv.Registry, srv.Sampling, srv.Credit, srv.Jurisdiction)
@@ -405,6 +417,8 @@ func (s *Server) registerRoutes() {
 	nonPublic("GET", "/api/v1/screening/subscriptions/{id}/deliveries", screeners, s.handleAPIDeliveries)
 	pub("GET", "/api/v1/screening/certificates/{code}", s.handleAPIScreeningCertificate)
 	nonPublic("GET", "/api/v1/screening/{id}", screeners, s.handleAPIScreening)
+
+	s.registerCertRoutes()
 
 	// Quality infrastructure (质量基础) and the annual quality report.
 	s.registerNQIRoutes()

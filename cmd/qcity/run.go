@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -381,6 +382,7 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	demoScale := fs.Float64("demo-sampling", 1, "size of the demo's sampling records (1: the programme's 2019 figures; 0: none)")
 	migrate := fs.Bool("migrate", false, "apply pending migrations before serving")
 	secure := fs.Bool("secure-cookies", m.Getenv("QCITY_SECURE_COOKIES") == "1", "mark cookies Secure (serve behind HTTPS)")
+	publicRate := fs.Int("public-rate", 120, "public lookups (verification, credit and entity search) an address may make a minute without logging in; 0: no limit")
 	privateHooks := fs.Bool("webhooks-private", m.Getenv("QCITY_WEBHOOKS_PRIVATE") == "1", "let subscription webhooks reach loopback and private addresses")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -412,7 +414,7 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	}
 	log.Info("screening index loaded", "restricted", a.screening.Index.Len(), "ms", time.Since(start).Milliseconds())
 
-	srv, err := web.New(web.Config{SecureCookie: *secure}, web.Server{DB: a.db, Clock: m.Clock, Log: log,
+	srv, err := web.New(web.Config{SecureCookie: *secure, PublicPerMinute: cmp.Or(*publicRate, -1)}, web.Server{DB: a.db, Clock: m.Clock, Log: log,
 		Auth: a.auth, Registry: a.registry, Sampling: a.sampling, Credit: a.credit, TransLog: a.log, Screening: a.screening, Certification: a.cert, NQI: a.nqi,
 		RiskWeight: a.credit.RiskWeight, Jurisdiction: a.jurisdiction}, func() error {
 		p, err := a.db.Pending(ctx)

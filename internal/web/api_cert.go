@@ -25,6 +25,8 @@ var (
 
 func (s *Server) registerCertRoutes() {
 	pub := func(method, pattern string, h http.HandlerFunc) { s.handle(method, pattern, Public, nil, h) }
+	// lookup: public, and limited for anonymous callers (each unknown number is a lead).
+	lookup := func(method, pattern string, h http.HandlerFunc) { s.handle(method, pattern, Public, nil, h).Limited = true }
 	nonPublic := func(method, pattern string, roles []qcity.Role, h http.HandlerFunc) {
 		s.handle(method, pattern, Roles, roles, h).NonPublic = true
 	}
@@ -33,12 +35,12 @@ func (s *Server) registerCertRoutes() {
 	}
 
 	// Public portal: verification (证书查验), certificate pages, QR codes.
-	pub("GET", "/certificates", s.handleCertVerifyPage)
-	pub("GET", "/certificates/{number}", s.handleCertPage)
+	lookup("GET", "/certificates", s.handleCertVerifyPage)
+	lookup("GET", "/certificates/{number}", s.handleCertPage)
 	pub("GET", "/certificates/{number}/qr.png", s.handleCertQRPNG)
 	pub("GET", "/certificates/{number}/qr.svg", s.handleCertQRSVG)
 	pub("GET", "/certificates/{number}/sheet", s.handleCertSheet)
-	pub("GET", "/q/{token}", s.handleCertToken)
+	lookup("GET", "/q/{token}", s.handleCertToken)
 	// Bodies' portal and officials' registry.
 	nonPublic("GET", "/cert", certViewers, s.handleCertList)
 	nonPublic("GET", "/cert/export", certViewers, s.handleCertExport)
@@ -68,11 +70,11 @@ func (s *Server) registerCertRoutes() {
 	official("GET", "/cert/oversight", s.handleCertOversight)
 
 	// JSON API.
-	pub("GET", "/api/v1/certificates", s.handleAPICertList)
+	lookup("GET", "/api/v1/certificates", s.handleAPICertList)
 	nonPublic("POST", "/api/v1/certificates", certRegistrars, s.handleAPICertCreate)
 	pub("GET", "/api/v1/certificates/key", s.handleAPICertKey)
-	pub("GET", "/api/v1/certificates/{number}", s.handleAPICert)
-	pub("GET", "/api/v1/certificates/{number}/verify", s.handleAPICertVerify)
+	lookup("GET", "/api/v1/certificates/{number}", s.handleAPICert)
+	lookup("GET", "/api/v1/certificates/{number}/verify", s.handleAPICertVerify)
 	pub("GET", "/api/v1/certificates/{number}/token", s.handleAPICertToken)
 	nonPublic("POST", "/api/v1/certificates/{number}/status", certRegistrars, s.handleAPICertStatus)
 	nonPublic("POST", "/api/v1/certificates/{number}/renew", certRegistrars, s.handleAPICertRenew)

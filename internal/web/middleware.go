@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"time"
 
@@ -244,6 +245,14 @@ func (s *Server) guard(rt *Route) http.Handler {
 			}
 			s.renderError(w, r, qcity.Errorf(qcity.EFORBIDDEN, "auth.forbidden"))
 			return
+		}
+		if rt.Limited && s.limiter != nil && !a.Authenticated() {
+			if ok, wait := s.limiter.allow(clientIP(r)); !ok {
+				secs := int(wait / time.Second)
+				w.Header().Set("Retry-After", strconv.Itoa(secs))
+				s.renderError(w, r, qcity.Errorf(qcity.ETOOMANY, "web.rate_limited", "seconds", secs))
+				return
+			}
 		}
 		if unsafeMethod(r.Method) {
 			limit := s.Config.MaxBodyBytes

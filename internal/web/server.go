@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -37,6 +38,10 @@ type Config struct {
 	// SyncImportBytes is the largest upload imported while the browser waits; larger
 	// files run in the background with a progress page. Default 1 MiB (~10,000 rows).
 	SyncImportBytes int64
+	// PublicPerMinute limits the public lookups (Route.Limited) an address may make
+	// without logging in: that many a minute, in bursts of as many. 0: 120; negative:
+	// no limit.
+	PublicPerMinute int
 }
 
 // Server holds the services the handlers use.
@@ -67,7 +72,8 @@ type Server struct {
 	metrics *metrics
 	ready   func() error
 	jobs    *jobs
-	apiDoc  []byte // openapi.json with the generated parts merged in
+	apiDoc  []byte       // openapi.json with the generated parts merged in
+	limiter *rateLimiter // anonymous public lookups; nil: no limit
 }
 
 // Access says who may call a route.
@@ -93,6 +99,9 @@ type Route struct {
 	// CreditQuery marks routes that answer a credit query about an entity: every call,
 	// anonymous ones included, is written to the audit log.
 	CreditQuery bool
+	// Limited marks public lookups that anonymous callers may make only at
+	// Config.PublicPerMinute.
+	Limited bool
 	// MaxUpload is the largest multipart body the route accepts; 0 means
 	// Config.MaxFileBytes. tooLarge, if set, answers a body over the limit (a browser
 	// form shown again with the error beside its file fields) instead of the error page.
@@ -129,6 +138,9 @@ func New(cfg Config, s Server, ready func() error) (*Server, error) {
 	if cfg.SyncImportBytes == 0 {
 		cfg.SyncImportBytes = 1 << 20
 	}
+	if cfg.PublicPerMinute == 0 {
+		cfg.PublicPerMinute = 120
+	}
 	if cfg.BureauName == "" {
 		cfg.BureauName = s.Jurisdiction.Prefecture.Name + "市场监督管理局"
 	}
@@ -136,6 +148,9 @@ func New(cfg Config, s Server, ready func() error) (*Server, error) {
 	srv.Config = cfg
 	srv.ready = ready
 	srv.jobs = &jobs{}
+	if cfg.PublicPerMinute > 0 {
+		srv.limiter = newRateLimiter(cfg.PublicPerMinute, cfg.PublicPerMinute, time.Now)
+	}
 	if srv.Locale == nil {
 		srv.Locale = locale.Default()
 	}
@@ -186,6 +201,10 @@ func (s *Server) handle(method, pattern string, access Access, roles []qcity.Rol
 
 func (s *Server) registerRoutes() {
 	pub := func(method, pattern string, h http.HandlerFunc) { s.handle(method, pattern, Public, nil, h) }
+	// lookup: public, and limited for anonymous callers (Config.PublicPerMinute).
+	lookup := func(method, pattern string, h http.HandlerFunc) {
+		s.handle(method, pattern, Public, nil, h).Limited = true
+	}
 	official := func(method, pattern string, h http.HandlerFunc) {
 		s.handle(method, pattern, Roles, officials, h).NonPublic = true
 	}
@@ -208,8 +227,8 @@ func (s *Server) registerRoutes() {
 	user("POST", "/logout", s.handleLogout)
 	user("GET", "/account", s.handleAccount)
 	user("POST", "/account/password", s.handlePasswordChange)
-	pub("GET", "/search", s.handlePublicSearch)
-	pub("GET", "/e/{uscc}", s.handlePublicEntity)
+	lookup("GET", "/search", s.handlePublicSearch)
+	lookup("GET", "/e/{uscc}", s.handlePublicEntity)
 
 	// Officials' workspace.
 	official("GET", "/entities", s.handleEntityList)
@@ -277,8 +296,9 @@ func (s *Server) registerRoutes() {
 
 	// Credit UI.
 	// The public portal (信用信息公示): search, profiles, the lists and the log.
-	pub("GET", "/credit", s.handleCreditSearch)
-	s.handle("GET", "/credit/{uscc}", Public, nil, s.handleCreditProfile).CreditQuery = true
+	lookup("GET", "/credit", s.handleCreditSearch)
+	profile := s.handle("GET", "/credit/{uscc}", Public, nil, s.handleCreditProfile)
+	profile.CreditQuery, profile.Limited = true, true
 	pub("GET", "/lists/abnormal", s.handlePublicAbnormalList)
 	pub("GET", "/lists/abnormal/export", s.handlePublicAbnormalExport)
 	pub("GET", "/lists/serious", s.handlePublicSeriousList)
@@ -337,15 +357,15 @@ func (s *Server) registerRoutes() {
 	nonPublic("GET", "/screening/{id}", screenUsers, s.handleScreeningResult)
 	nonPublic("GET", "/screening/{id}/export", screenUsers, s.handleScreeningExport)
 	nonPublic("GET", "/screening/{id}/certificate", screenUsers, s.handleScreeningCertificatePrint)
-	pub("GET", "/verify", s.handleScreeningVerify)
+	lookup("GET", "/verify", s.handleScreeningVerify)
 
 	// JSON API.
 	pub("GET", "/api/v1/openapi.json", s.handleOpenAPI)
 	pub("GET", "/api/v1/uscc/{code}", s.handleAPIUSCC)
 	pub("GET", "/api/v1/regions", s.handleAPIRegions)
 	pub("GET", "/api/v1/industries", s.handleAPIIndustries)
-	pub("GET", "/api/v1/entities", s.handleAPIEntityList)
-	pub("GET", "/api/v1/entities/{uscc}", s.handleAPIEntity)
+	lookup("GET", "/api/v1/entities", s.handleAPIEntityList)
+	lookup("GET", "/api/v1/entities/{uscc}", s.handleAPIEntity)
 	official("GET", "/api/v1/entities/export", s.handleEntityExport)
 	s.handle("POST", "/api/v1/entities", Roles, officials, s.handleAPIEntityCreate)
 	s.handle("PUT", "/api/v1/entities/{uscc}", Roles, officials, s.handleAPIEntityUpdate)
@@ -415,7 +435,7 @@ func (s *Server) registerRoutes() {
 	nonPublic("POST", "/api/v1/screening/subscriptions", screeners, s.handleAPISubscriptionCreate)
 	nonPublic("POST", "/api/v1/screening/subscriptions/{id}/cancel", screeners, s.handleAPISubscriptionCancel)
 	nonPublic("GET", "/api/v1/screening/subscriptions/{id}/deliveries", screeners, s.handleAPIDeliveries)
-	pub("GET", "/api/v1/screening/certificates/{code}", s.handleAPIScreeningCertificate)
+	lookup("GET", "/api/v1/screening/certificates/{code}", s.handleAPIScreeningCertificate)
 	nonPublic("GET", "/api/v1/screening/{id}", screeners, s.handleAPIScreening)
 
 	s.registerCertRoutes()

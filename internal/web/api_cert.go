@@ -26,7 +26,9 @@ var (
 func (s *Server) registerCertRoutes() {
 	pub := func(method, pattern string, h http.HandlerFunc) { s.handle(method, pattern, Public, nil, h) }
 	// lookup: public, and limited for anonymous callers (each unknown number is a lead).
-	lookup := func(method, pattern string, h http.HandlerFunc) { s.handle(method, pattern, Public, nil, h).Limited = true }
+	lookup := func(method, pattern string, h http.HandlerFunc) {
+		s.handle(method, pattern, Public, nil, h).Limited = true
+	}
 	nonPublic := func(method, pattern string, roles []qcity.Role, h http.HandlerFunc) {
 		s.handle(method, pattern, Roles, roles, h).NonPublic = true
 	}

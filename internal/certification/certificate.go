@@ -627,7 +627,8 @@ type Renewal struct {
 
 // Renew records a renewal: within the 90 days before expiry for CCC (Art. 22), any
 // time before expiry for other schemes; the new validity is checked as at
-// registration. The number is kept. Returns ENOTFOUND, EINVALID, EFORBIDDEN, ECONFLICT.
+// registration. The number is kept. The body's approval must be valid. Returns
+// ENOTFOUND, EINVALID, EFORBIDDEN, ECONFLICT.
 func (s *Service) Renew(ctx context.Context, number string, in Renewal) (Certificate, error) {
 	today, now := s.today(), s.Clock.Now().UTC()
 	var c Certificate
@@ -641,6 +642,12 @@ func (s *Service) Renew(ctx context.Context, number string, in Renewal) (Certifi
 		}
 		if in.Version != 0 && in.Version != c.Version {
 			return qcity.Errorf(qcity.ECONFLICT, "registry.edit_conflict")
+		}
+		// A renewal issues a new validity: like a registration, not by a body whose
+		// approval is suspended, withdrawn or lapsed.
+		if c.BodyStatus != registry.OrgValid {
+			return qcity.Invalid(qcity.Field("expires_on", "cert.body_not_valid_renew",
+				"status", qcity.MsgKey("registry.org_status."+string(c.BodyStatus))))
 		}
 		var errs []qcity.FieldError
 		note := checkText(&errs, "note", in.Note, false, 1000)

@@ -140,6 +140,10 @@ func TestTransitions(t *testing.T) {
 		{StatusValid, StatusSuspended, "registered", "reason", "cert.reason_unknown"},
 		{StatusExpired, StatusCancelled, "cancelled_after_expiry", "", ""},
 		{StatusValid, StatusCancelled, "cancelled_after_expiry", "reason", "cert.reason_from"},
+		// Art. 26(1), validity ended without renewal: not while the certificate still runs.
+		{StatusExpired, StatusCancelled, "no_renewal", "", ""},
+		{StatusValid, StatusCancelled, "no_renewal", "reason", "cert.reason_from"},
+		{StatusSuspended, StatusCancelled, "no_renewal", "reason", "cert.reason_from"},
 		{StatusRevoked, StatusValid, "rectified", "status", "cert.transition"},
 		{StatusCancelled, StatusValid, "rectified", "status", "cert.transition"},
 	} {

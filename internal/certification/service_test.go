@@ -383,6 +383,21 @@ func TestRenewAndExpiry(t *testing.T) {
 		if got.ExpiresOn != qcity.NewDate(2031, 3, 9) || got.FirstIssuedOn != qcity.NewDate(2021, 6, 1) {
 			t.Errorf("renewed: %+v", got)
 		}
+		// Not while the body's approval is suspended: a renewal issues, as a registration does.
+		q := f.register(f.bodyCtx(f.body2), f.qms("04525Q10001R0S", f.holder))
+		if _, err := f.cert.SetAccreditation(f.official, f.body2.ID, certification.AccreditationChange{Status: "suspended", Reason: "CNCA 暂停"}); err != nil {
+			t.Fatal(err)
+		}
+		qr := certification.Renewal{IssuedOn: "2026-03-10", ExpiresOn: "2029-03-09"}
+		if _, err := f.cert.Renew(f.bodyCtx(f.body2), q.Number, qr); fieldKeys(err) != "expires_on:cert.body_not_valid_renew" {
+			t.Errorf("renewal by a suspended body: %v", err)
+		}
+		if _, err := f.cert.SetAccreditation(f.official, f.body2.ID, certification.AccreditationChange{Status: "valid", Reason: "CNCA 恢复"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.cert.Renew(f.bodyCtx(f.body2), q.Number, qr); err != nil {
+			t.Errorf("renewal once restored: %v", err)
+		}
 		// A certificate left to lapse: public status expired the day after, recorded by the run.
 		f.clock.T = time.Date(2026, 9, 1, 3, 0, 0, 0, time.UTC)
 		if v, _ := f.cert.Verify(f.sys, c.Number, certification.VerifyOptions{}); v.Status != certification.StatusExpired {

@@ -52,7 +52,7 @@ var Reasons = []Reason{
 	{"not_fixed", StatusRevoked, "28(3)", []Status{StatusSuspended}, false},              // 暂停期间未整改
 	{"fraud", StatusRevoked, "28(4)", nil, false},                                        // 以欺骗、贿赂等不正当手段获得证书
 	{"holder_request_cancel", StatusCancelled, "26(4)", nil, false},                      // 认证委托人申请注销
-	{"no_renewal", StatusCancelled, "26(1)", nil, false},                                 // 有效期届满，未申请延续
+	{"no_renewal", StatusCancelled, "26(1)", []Status{StatusExpired}, false},             // 有效期届满，未申请延续: only once it has ended
 	{"discontinued", StatusCancelled, "26(2)", nil, false},                               // 产品不再生产
 	{"eliminated", StatusCancelled, "26(3)", nil, false},                                 // 型号列入淘汰目录
 	{"rectified", StatusValid, "", []Status{StatusSuspended}, false},                     // 整改完成，恢复

@@ -23,7 +23,7 @@ type Verification struct {
 	Found          bool       `json:"found"`
 	Number         string     `json:"number"`
 	Scheme         Scheme     `json:"scheme,omitempty"`
-	Status         Status     `json:"status,omitempty"`
+	Status         Status     `json:"status"` // "" when not found: every field of the contract is always present
 	StatusReason   string     `json:"status_reason,omitempty"`
 	StatusSince    qcity.Date `json:"status_since"`
 	Holder         string     `json:"holder"`

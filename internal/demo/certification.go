@@ -425,6 +425,7 @@ func LoadCertification(ctx context.Context, svc *certification.Service, city *Ci
 	if err != nil {
 		return sum, err
 	}
+	busy := map[string]qcity.Date{} // a certificate suspended after a flag: until it was restored
 	for k, f := range flags {
 		x := r.IntN(100)
 		if x >= 90 && daysFrom(f.FlaggedOn, today) < 60 {
@@ -444,19 +445,44 @@ func LoadCertification(ctx context.Context, svc *certification.Service, city *Ci
 		if err != nil {
 			return sum, err
 		}
-		current := c.Status == certification.StatusValid && !c.ExpiresOn.Before(on)
+		// Only a current certificate can be suspended or revoked, and not while an
+		// earlier suspension is still being put right.
+		current := c.Status == certification.StatusValid && !c.ExpiresOn.Before(on) && !on.Before(busy[c.Number])
+		// A failure in an earlier cycle than the one registered (the demo's samples are
+		// of 2018–2020, most current cycles later): a suspension then was put right
+		// before the current cycle was issued, so the certificate is not left
+		// suspended since before its own issue, and a revocation then would have
+		// ended the number, so the body suspended instead.
+		earlier := on.Before(c.IssuedOn)
+		var restore qcity.Date
 		if y := r.IntN(100); !current {
-			// Only a current certificate can be suspended or revoked.
+		} else if y < 30 && earlier {
+			restore = own.Cal.AddWorkingDays(on, 20+r.IntN(40))
+			if restore.Before(c.IssuedOn) && restore.Before(today) {
+				resp = certification.FlagResponse{Response: certification.ResponseSuspend, Note: "不合格项目涉及产品安全性能，暂停证书并要求整改"}
+			} else {
+				restore = qcity.Date{}
+			}
 		} else if y < 25 {
 			resp = certification.FlagResponse{Response: certification.ResponseSuspend, Note: "不合格项目涉及产品安全性能，暂停证书并要求整改"}
 		} else if y < 30 {
 			resp = certification.FlagResponse{Response: certification.ResponseRevoke, Note: "抽样产品与型式试验样品不一致"}
 		}
 		at(on, 15, k)
-		if _, err := own.RespondFlag(bodyCtx(bodyUSCC(city, f.BodyID)), f.ID, resp); err != nil {
+		body := bodyCtx(bodyUSCC(city, f.BodyID))
+		if _, err := own.RespondFlag(body, f.ID, resp); err != nil {
 			return sum, fmt.Errorf("demo: flag %d: %w", f.ID, err)
 		}
 		sum.Answered++
+		if !restore.IsZero() {
+			at(restore, 11, k)
+			if _, err := own.ChangeStatus(body, c.Number, certification.StatusChange{Status: string(certification.StatusValid),
+				Reason: "rectified", Note: "整改完成，经验证恢复证书"}); err != nil {
+				return sum, fmt.Errorf("demo: %s restored on %s: %w", c.Number, restore, err)
+			}
+			busy[c.Number] = restore.AddDays(1)
+			sum.Changes++
+		}
 	}
 	// Status changes, in date order, each on its day by the certificate's body.
 	type change struct {

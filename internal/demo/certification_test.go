@@ -81,6 +81,22 @@ func TestCertificationDemo(t *testing.T) {
 	if o.Flags != sum.Flags {
 		t.Errorf("flags: dashboard %d, loader %d", o.Flags, sum.Flags)
 	}
+	// No certificate is suspended, revoked or cancelled since before its own issue
+	// (flags on failures of earlier cycles are put right before the current one).
+	for off := 0; ; off += 500 {
+		page, _, err := svc.FindCertificates(s.ctx, certification.Filter{Limit: 500, Offset: off})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range page {
+			if c.Status != certification.StatusValid && c.StatusOn.Before(c.IssuedOn) {
+				t.Errorf("%s %s since %s, issued %s", c.Number, c.Status, c.StatusOn, c.IssuedOn)
+			}
+		}
+		if len(page) < 500 {
+			break
+		}
+	}
 	// The forged numbers became leads; well-formed ones as well as ill-formed.
 	leads, n, err := svc.FindLeads(s.ctx, certification.LeadFilter{Kind: certification.LeadUnknownNumber, Limit: 100})
 	if err != nil {

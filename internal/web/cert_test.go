@@ -104,7 +104,8 @@ func TestCertAPI(t *testing.T) {
 		if st != 200 {
 			t.Fatal(st, v)
 		}
-		for _, k := range []string{"found", "status", "holder", "uscc", "scope", "standard", "issuer", "issued_on", "expires_on", "warnings"} {
+		contract := []string{"found", "status", "holder", "uscc", "scope", "standard", "issuer", "issued_on", "expires_on", "warnings"}
+		for _, k := range contract {
 			if _, ok := v[k]; !ok {
 				t.Errorf("verify lacks %q: %v", k, v)
 			}
@@ -139,6 +140,15 @@ func TestCertAPI(t *testing.T) {
 				if m["message"] == "" || m["message_en"] == "" || strings.Contains(m["message"].(string), "cert.") {
 					t.Errorf("%s: warning text %v", tc.name, m)
 				}
+			}
+			// Every field of the contract is there, found or not.
+			for _, k := range contract {
+				if _, ok := v[k]; !ok {
+					t.Errorf("%s: verify lacks %q: %v", tc.name, k, v)
+				}
+			}
+			if !tc.found && v["status"] != "" {
+				t.Errorf("%s: status of an unknown number %v", tc.name, v["status"])
 			}
 			if grew := e.leadCount() > n; grew != tc.newLead {
 				t.Errorf("%s: new lead %v, want %v", tc.name, grew, tc.newLead)
@@ -434,8 +444,10 @@ func TestCertPages(t *testing.T) {
 
 // The certification forms: CSRF required, errors beside their fields with what was
 // typed kept, and every accepted write audited.
-func TestCertForms(t *testing.T) {
-	e := newEnv(t, dbtest.SQLite(t))
+func TestCertForms(t *testing.T) { dbtest.Each(t, testCertForms) }
+
+func testCertForms(t *testing.T, d *db.DB) {
+	e := newEnv(t, d)
 	c := e.newClient()
 	c.login("certbody")
 	c.get("/cert/new")
@@ -707,8 +719,10 @@ func TestCertFlagAndCaseForms(t *testing.T) {
 
 // Every column of the certificates file refuses a bad value, naming the row and the
 // column; the file is then refused whole.
-func TestCertImportColumns(t *testing.T) {
-	e := newEnv(t, dbtest.SQLite(t))
+func TestCertImportColumns(t *testing.T) { dbtest.Each(t, testCertImportColumns) }
+
+func testCertImportColumns(t *testing.T, d *db.DB) {
+	e := newEnv(t, d)
 	c := e.newClient()
 	c.login("city")
 	c.get("/cert/import")

@@ -8,6 +8,7 @@ import (
 
 	"qcity"
 	"qcity/internal/certification"
+	"qcity/internal/registry"
 )
 
 // The public pages of certification (认证证书查验): verification by number or holder,
@@ -154,7 +155,7 @@ func (s *Server) certPage(r *http.Request, number string) (*certPageData, error)
 				d.Reasons[st] = rs
 			}
 		}
-		d.CanRenew = certification.MayRenew(c.Scheme, c.Status, c.ExpiresOn, d.Today)
+		d.CanRenew = certification.MayRenew(c.Scheme, c.Status, c.ExpiresOn, d.Today) && c.BodyStatus == registry.OrgValid
 		d.RenewFrom = c.ExpiresOn.AddDays(-90)
 		d.Flags, _, _ = s.Certification.FindFlags(r.Context(), certification.FlagFilter{Number: c.Number, Limit: 20})
 	}

@@ -535,9 +535,6 @@ func TestVerifyWarnings(t *testing.T) {
 		outScope.Scheme = "iso22000"
 		outScope.Scope = "电饭锅的生产"
 		oos := f.register(f.bodyCtx(f.body2), outScope)
-		// A body suspended after issuing.
-		bad := f.body
-		_ = bad
 		for _, tc := range []struct {
 			name, number, holder string
 			found                bool

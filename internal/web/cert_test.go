@@ -316,7 +316,7 @@ func TestCertBadInput(t *testing.T) {
 			{"status: a system reason", "POST", "/api/v1/certificates/" + number + "/status", body, `{"status":"revoked","reason":"body_withdrawn"}`, 422, "reason"},
 			{"status: restore a valid one", "POST", "/api/v1/certificates/" + number + "/status", body, `{"status":"valid","reason":"rectified"}`, 422, "status"},
 			{"renew: not a date", "POST", "/api/v1/certificates/" + number + "/renew", body, `{"issued_on":"soon","expires_on":"2031-01-01"}`, 422, "issued_on"},
-			{"flag answer: unknown response", "POST", "/api/v1/certification/flags/1/response", body, `{"response":"ignore","note":"x"}`, 404, ""},
+			{"flag answer: no such flag", "POST", "/api/v1/certification/flags/999999/response", body, `{"response":"ignore","note":"x"}`, 404, ""},
 			{"flags: bad state", "GET", "/api/v1/certification/flags?state=lost", body, "", 422, "state"},
 			{"case: unknown offence", "POST", "/api/v1/certification/cases", city, `{"source":"manual","offence":"theft","number":"` + number + `","summary":"x"}`, 422, "offence"},
 			{"case: no summary", "POST", "/api/v1/certification/cases", city, `{"source":"manual","offence":"forged","number":"` + number + `"}`, 422, "summary"},

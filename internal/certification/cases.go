@@ -480,30 +480,10 @@ func (s *Service) FindCases(ctx context.Context, f CaseFilter) ([]Case, int, err
 		where = append(where, `(k.case_no = ? OR k.number = ? OR k.subject_uscc = ? OR k.subject_name LIKE ? ESCAPE '\')`)
 		args = append(args, q, NormalizeNumber(q), uscc.Normalize(q), "%"+escapeLike(q)+"%")
 	}
-	cond := ""
-	if len(where) > 0 {
-		cond = " WHERE " + strings.Join(where, " AND ")
-	}
-	var total int
-	if err := s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM cert_cases k`+cond, args...).Scan(&total); err != nil {
-		return nil, 0, qcity.Internal(err)
-	}
 	limit, offset := pageBounds(f.Limit, f.Offset)
-	rows, err := s.DB.Query(ctx, `SELECT `+caseColumns+` FROM cert_cases k`+cond+`
-		ORDER BY CASE k.state WHEN 'open' THEN 0 ELSE 1 END, k.id DESC LIMIT ? OFFSET ?`, append(args, limit, offset)...)
-	if err != nil {
-		return nil, 0, qcity.Internal(err)
-	}
-	defer rows.Close()
-	out := []Case{}
-	for rows.Next() {
-		c, err := scanCase(rows)
-		if err != nil {
-			return nil, 0, qcity.Internal(err)
-		}
-		out = append(out, c)
-	}
-	return out, total, qcity.Internal(rows.Err())
+	out, total, err := db.Page(ctx, s.DB, db.List{Columns: caseColumns, From: "cert_cases k", Where: where, Args: args,
+		Order: "CASE k.state WHEN 'open' THEN 0 ELSE 1 END, k.id DESC"}, limit, offset, scanCase)
+	return out, total, qcity.Internal(err)
 }
 
 // lockCase reads a case for a change inside tx, checking who may change it and that it

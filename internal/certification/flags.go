@@ -296,7 +296,7 @@ const flagColumns = `f.id, f.certificate_id, c.number, c.scheme, c.holder_name, 
 	COALESCE(f.lab_id, 0), COALESCE(l.name, ''), f.product, f.failed_items, f.flagged_on, f.due_on, f.state, f.response,
 	f.response_note, f.responded_on, f.responded_by`
 
-const flagFrom = ` FROM cert_flags f JOIN certificates c ON c.id = f.certificate_id JOIN organisations o ON o.id = f.body_id
+const flagFrom = `cert_flags f JOIN certificates c ON c.id = f.certificate_id JOIN organisations o ON o.id = f.body_id
 	LEFT JOIN organisations l ON l.id = f.lab_id`
 
 func (s *Service) scanFlag(row interface{ Scan(...any) error }, today qcity.Date) (Flag, error) {
@@ -350,30 +350,11 @@ func (s *Service) FindFlags(ctx context.Context, f FlagFilter) ([]Flag, int, err
 	if n := strings.TrimSpace(f.Number); n != "" {
 		where, args = append(where, "c.number = ?"), append(args, NormalizeNumber(n))
 	}
-	cond := ""
-	if len(where) > 0 {
-		cond = " WHERE " + strings.Join(where, " AND ")
-	}
-	var total int
-	if err := s.DB.QueryRow(ctx, `SELECT COUNT(*)`+flagFrom+cond, args...).Scan(&total); err != nil {
-		return nil, 0, qcity.Internal(err)
-	}
 	limit, offset := pageBounds(f.Limit, f.Offset)
-	rows, err := s.DB.Query(ctx, `SELECT `+flagColumns+flagFrom+cond+`
-		ORDER BY CASE f.state WHEN 'open' THEN 0 ELSE 1 END, f.due_on, f.id DESC LIMIT ? OFFSET ?`, append(args, limit, offset)...)
-	if err != nil {
-		return nil, 0, qcity.Internal(err)
-	}
-	defer rows.Close()
-	out := []Flag{}
-	for rows.Next() {
-		fl, err := s.scanFlag(rows, today)
-		if err != nil {
-			return nil, 0, qcity.Internal(err)
-		}
-		out = append(out, fl)
-	}
-	return out, total, qcity.Internal(rows.Err())
+	out, total, err := db.Page(ctx, s.DB, db.List{Columns: flagColumns, From: flagFrom, Where: where, Args: args,
+		Order: "CASE f.state WHEN 'open' THEN 0 ELSE 1 END, f.due_on, f.id DESC"}, limit, offset,
+		func(row db.Scanner) (Flag, error) { return s.scanFlag(row, today) })
+	return out, total, qcity.Internal(err)
 }
 
 // FindFlag returns a flag to its body or an official.
@@ -390,7 +371,7 @@ func (s *Service) FindFlag(ctx context.Context, id int64) (Flag, error) {
 }
 
 func (s *Service) findFlag(ctx context.Context, q db.Querier, id int64) (Flag, error) {
-	f, err := s.scanFlag(q.QueryRow(ctx, `SELECT `+flagColumns+flagFrom+` WHERE f.id = ?`, id), s.today())
+	f, err := s.scanFlag(q.QueryRow(ctx, `SELECT `+flagColumns+` FROM `+flagFrom+` WHERE f.id = ?`, id), s.today())
 	if errors.Is(err, sql.ErrNoRows) {
 		return f, qcity.Errorf(qcity.ENOTFOUND, "cert.flag_not_found")
 	}

@@ -241,7 +241,7 @@ type LeadFilter struct {
 const leadColumns = `l.id, l.kind, l.number, l.holder_query, l.scheme_guess, l.format_ok, l.queries, l.first_seen_at, l.last_seen_at,
 	l.state, l.note, COALESCE(c.holder_name, '')`
 
-const leadFrom = ` FROM cert_leads l LEFT JOIN certificates c ON c.number = l.number`
+const leadFrom = `cert_leads l LEFT JOIN certificates c ON c.number = l.number`
 
 func scanLead(row interface{ Scan(...any) error }) (Lead, error) {
 	var l Lead
@@ -277,30 +277,10 @@ func (s *Service) FindLeads(ctx context.Context, f LeadFilter) ([]Lead, int, err
 		where = append(where, `(l.number = ? OR l.holder_query LIKE ? ESCAPE '\')`)
 		args = append(args, NormalizeNumber(q), "%"+escapeLike(q)+"%")
 	}
-	cond := ""
-	if len(where) > 0 {
-		cond = " WHERE " + strings.Join(where, " AND ")
-	}
-	var total int
-	if err := s.DB.QueryRow(ctx, `SELECT COUNT(*)`+leadFrom+cond, args...).Scan(&total); err != nil {
-		return nil, 0, qcity.Internal(err)
-	}
 	limit, offset := pageBounds(f.Limit, f.Offset)
-	rows, err := s.DB.Query(ctx, `SELECT `+leadColumns+leadFrom+cond+` ORDER BY l.last_seen_at DESC, l.id DESC LIMIT ? OFFSET ?`,
-		append(args, limit, offset)...)
-	if err != nil {
-		return nil, 0, qcity.Internal(err)
-	}
-	defer rows.Close()
-	out := []Lead{}
-	for rows.Next() {
-		l, err := scanLead(rows)
-		if err != nil {
-			return nil, 0, qcity.Internal(err)
-		}
-		out = append(out, l)
-	}
-	return out, total, qcity.Internal(rows.Err())
+	out, total, err := db.Page(ctx, s.DB, db.List{Columns: leadColumns, From: leadFrom, Where: where, Args: args,
+		Order: "l.last_seen_at DESC, l.id DESC"}, limit, offset, scanLead)
+	return out, total, qcity.Internal(err)
 }
 
 // FindLead returns one lead (officials only).
@@ -312,7 +292,7 @@ func (s *Service) FindLead(ctx context.Context, id int64) (Lead, error) {
 }
 
 func findLead(ctx context.Context, q db.Querier, id int64) (Lead, error) {
-	l, err := scanLead(q.QueryRow(ctx, `SELECT `+leadColumns+leadFrom+` WHERE l.id = ?`, id))
+	l, err := scanLead(q.QueryRow(ctx, `SELECT `+leadColumns+` FROM `+leadFrom+` WHERE l.id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return l, qcity.Errorf(qcity.ENOTFOUND, "cert.lead_not_found")
 	}

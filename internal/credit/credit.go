@@ -277,28 +277,8 @@ func pageBounds(limit, offset int) (int, int) {
 // page runs a filtered list query: the total count and one page of rows, scanned by
 // scan. from is the FROM clause with its joins, columns the select list.
 func page[T any](ctx context.Context, q db.Querier, columns, from string, where []string, args []any, order string,
-	limit, offset int, scan func(interface{ Scan(...any) error }) (T, error)) ([]T, int, error) {
-	cond := ""
-	if len(where) > 0 {
-		cond = " WHERE " + strings.Join(where, " AND ")
-	}
-	var total int
-	if err := q.QueryRow(ctx, `SELECT COUNT(*) FROM `+from+cond, args...).Scan(&total); err != nil {
-		return nil, 0, qcity.Internal(err)
-	}
+	limit, offset int, scan func(db.Scanner) (T, error)) ([]T, int, error) {
 	limit, offset = pageBounds(limit, offset)
-	rows, err := q.Query(ctx, `SELECT `+columns+` FROM `+from+cond+` ORDER BY `+order+` LIMIT ? OFFSET ?`, append(args, limit, offset)...)
-	if err != nil {
-		return nil, 0, qcity.Internal(err)
-	}
-	defer rows.Close()
-	out := []T{}
-	for rows.Next() {
-		x, err := scan(rows)
-		if err != nil {
-			return nil, 0, qcity.Internal(err)
-		}
-		out = append(out, x)
-	}
-	return out, total, qcity.Internal(rows.Err())
+	out, total, err := db.Page(ctx, q, db.List{Columns: columns, From: from, Where: where, Args: args, Order: order}, limit, offset, scan)
+	return out, total, qcity.Internal(err)
 }

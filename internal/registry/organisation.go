@@ -312,33 +312,13 @@ func (s *Service) FindOrganisations(ctx context.Context, f OrganisationFilter) (
 	if f.Status != "" {
 		where, args = append(where, "status = ?"), append(args, f.Status)
 	}
-	cond := ""
-	if len(where) > 0 {
-		cond = " WHERE " + strings.Join(where, " AND ")
-	}
-	var total int
-	if err := s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM organisations`+cond, args...).Scan(&total); err != nil {
-		return nil, 0, qcity.Internal(err)
-	}
 	limit := f.Limit
 	if limit <= 0 || limit > MaxPageSize {
 		limit = 20
 	}
-	rows, err := s.DB.Query(ctx, `SELECT `+orgColumns+` FROM organisations`+cond+` ORDER BY kind, name LIMIT ? OFFSET ?`,
-		append(args, limit, max(f.Offset, 0))...)
-	if err != nil {
-		return nil, 0, qcity.Internal(err)
-	}
-	defer rows.Close()
-	out := []Organisation{}
-	for rows.Next() {
-		o, err := scanOrganisation(rows)
-		if err != nil {
-			return nil, 0, qcity.Internal(err)
-		}
-		out = append(out, o)
-	}
-	return out, total, qcity.Internal(rows.Err())
+	out, total, err := db.Page(ctx, s.DB, db.List{Columns: orgColumns, From: "organisations", Where: where, Args: args,
+		Order: "kind, name"}, limit, max(f.Offset, 0), scanOrganisation)
+	return out, total, qcity.Internal(err)
 }
 
 // escapeLike escapes LIKE wildcards in user input (with ESCAPE '\').

@@ -232,21 +232,9 @@ func scanAnnouncementContent(row interface{ Scan(...any) error }) (Announcement,
 }
 
 func findAnnouncementsOf(ctx context.Context, q db.Querier, sampleID int64) ([]Announcement, error) {
-	rows, err := q.Query(ctx, `SELECT `+announcementColumns+` FROM announcements a JOIN samples s ON s.id = a.sample_id
+	out, err := db.All(ctx, q, scanAnnouncement, `SELECT `+announcementColumns+` FROM announcements a JOIN samples s ON s.id = a.sample_id
 		WHERE a.sample_id = ? ORDER BY a.id`, sampleID)
-	if err != nil {
-		return nil, qcity.Internal(err)
-	}
-	defer rows.Close()
-	out := []Announcement{}
-	for rows.Next() {
-		a, err := scanAnnouncement(rows)
-		if err != nil {
-			return nil, qcity.Internal(err)
-		}
-		out = append(out, a)
-	}
-	return out, qcity.Internal(rows.Err())
+	return out, qcity.Internal(err)
 }
 
 // AnnouncementFilter selects announcements on the public page and API.
@@ -322,21 +310,9 @@ func (s *Service) FindAnnouncement(ctx context.Context, id int64) (Announcement,
 // AnnouncementsAbout lists the announcements naming an entity as producer or seller,
 // newest first. Public.
 func (s *Service) AnnouncementsAbout(ctx context.Context, entityID int64, limit int) ([]Announcement, error) {
-	rows, err := s.DB.Query(ctx, `SELECT `+announcementColumns+` FROM announcements a JOIN samples s ON s.id = a.sample_id
+	out, err := db.All(ctx, s.DB, scanAnnouncement, `SELECT `+announcementColumns+` FROM announcements a JOIN samples s ON s.id = a.sample_id
 		WHERE s.producer_id = ? OR s.seller_id = ? ORDER BY a.published_on DESC, a.id DESC LIMIT ?`, entityID, entityID, limit)
-	if err != nil {
-		return nil, qcity.Internal(err)
-	}
-	defer rows.Close()
-	out := []Announcement{}
-	for rows.Next() {
-		a, err := scanAnnouncement(rows)
-		if err != nil {
-			return nil, qcity.Internal(err)
-		}
-		out = append(out, a)
-	}
-	return out, qcity.Internal(rows.Err())
+	return out, qcity.Internal(err)
 }
 
 // BackfillLog appends the announcements published before the log existed (a database

@@ -2,6 +2,7 @@ package nqi_test
 
 import (
 	"bytes"
+	"context"
 	"strconv"
 	"testing"
 
@@ -147,10 +148,37 @@ func TestReport(t *testing.T) {
 			t.Errorf("ranking sheet: %v", rk)
 		}
 
-		// Only officials; years within bounds.
-		if _, err := f.svc.Report(f.ent, 2019); qcity.ErrorCode(err) != qcity.EFORBIDDEN {
-			t.Errorf("enterprise: %v", err)
+		// The report is published: anyone reads the same figures; what stands behind
+		// them is for officials only.
+		for who, actor := range map[string]context.Context{"enterprise": f.ent, "anonymous": context.Background()} {
+			pub, err := f.svc.Report(actor, 2019)
+			if err != nil {
+				t.Fatalf("%s: %v", who, err)
+			}
+			for _, ind := range rep.Indicators {
+				if got, _ := pub.Indicator(ind.Key); got.Value != ind.Value {
+					t.Errorf("%s reads %s = %v, the official %v", who, ind.Key, got.Value, ind.Value)
+				}
+			}
+			if _, err := f.svc.Drill(actor, "standards_local", 2019, 10, 0); qcity.ErrorCode(err) != qcity.EFORBIDDEN {
+				t.Errorf("%s drills down: %v", who, err)
+			}
 		}
+		// Before the first annual reports (for 2013) there is no rate to count, and the
+		// report of such a year is still made.
+		for _, year := range []int{2000, 2013} {
+			old, err := f.svc.Report(ctx, year)
+			if err != nil {
+				t.Fatalf("%d: %v", year, err)
+			}
+			if ind, _ := old.Indicator("annual_report_rate"); ind.Value != 0 || *ind.Denominator != 0 || len(old.Ranking) != 0 {
+				t.Errorf("%d annual report rate: %+v, ranking %v", year, ind, old.Ranking)
+			}
+			if dr, err := f.svc.Drill(ctx, "annual_report_rate", year, 10, 0); err != nil || len(dr.Ranking) != 0 {
+				t.Errorf("%d drill of the annual report rate: %v", year, err)
+			}
+		}
+		// Years within bounds.
 		if _, err := f.svc.Report(ctx, 1999); fieldErr(err, "year") != "nqi.error.report_year" {
 			t.Errorf("1999: %v", err)
 		}

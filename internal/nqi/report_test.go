@@ -115,6 +115,29 @@ func TestReport(t *testing.T) {
 				t.Errorf("drill %s: %d records, figure %v", key, dr.Total, ind.Value)
 			}
 		}
+		// The bright-kitchen coverage drills down to the kitchens counted and to the
+		// districts' coverage on the year's last day, which adds up to the figure; a
+		// year earlier the kitchen (installed on 31 December 2019) covers nothing.
+		kit, _ := rep.Indicator("bright_kitchen_coverage")
+		dr, err := f.svc.Drill(ctx, "bright_kitchen_coverage", 2019, 100, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var covered, total int64
+		for _, c := range dr.Coverage {
+			covered, total = covered+c.Covered, total+c.Total
+			if c.Region == f.eatery.Region && (c.Covered != 1 || c.Total != 1) {
+				t.Errorf("coverage of %s: %+v", c.Region, c)
+			}
+		}
+		if dr.CoverageOn != qcity.NewDate(2019, 12, 31) || len(dr.Coverage) != 9 || covered != *kit.Numerator || total != *kit.Denominator ||
+			dr.CoverageTotal.Covered != covered || dr.CoverageTotal.Total != total || dr.Total != int(covered) {
+			t.Errorf("bright kitchen drill-down: %d districts, %d of %d (total %+v, %d records), figure %d of %d", len(dr.Coverage),
+				covered, total, dr.CoverageTotal, dr.Total, *kit.Numerator, *kit.Denominator)
+		}
+		if dr18, err := f.svc.Drill(ctx, "bright_kitchen_coverage", 2018, 100, 0); err != nil || dr18.CoverageTotal.Covered != 0 {
+			t.Errorf("bright kitchen drill-down 2018: %+v %v", dr18, err)
+		}
 		// The annual report rate: reports for 2018, three entities due, none filed.
 		if ind, _ := rep.Indicator("annual_report_rate"); *ind.Denominator != 3 || *ind.Numerator != 0 || len(rep.Ranking) != 2 {
 			t.Errorf("annual report rate: %+v, ranking %v", ind, rep.Ranking)

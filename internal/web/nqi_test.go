@@ -152,6 +152,11 @@ func TestQualityReportAPI(t *testing.T) {
 	if st != 200 || dr["total"].(float64) != 1 || len(dr["items"].([]any)) != 1 {
 		t.Errorf("drill: %d %v", st, dr)
 	}
+	st, dr = e.api("GET", "/api/v1/reports/quality/bright_kitchen_coverage?year=2019", key, "")
+	if cov, _ := dr["coverage_by_region"].([]any); st != 200 || len(cov) != 9 || dr["coverage_on"] != "2019-12-31" ||
+		dr["coverage_total"].(map[string]any)["covered"].(float64) != 1 || dr["total"].(float64) != 1 {
+		t.Errorf("bright kitchen drill: %d %v", st, dr)
+	}
 	st, dr = e.api("GET", "/api/v1/reports/quality/food_pass_rate?year=2019", key, "")
 	if st != 200 || dr["by_region"] == nil {
 		t.Errorf("sampling drill: %d %v", st, dr)

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"strings"
 	"sync"
@@ -200,6 +201,42 @@ func TestServeEndToEnd(t *testing.T) {
 		if figures[key] != want {
 			t.Errorf("2019 report %s = %v, want %v", key, figures[key], want)
 		}
+	}
+	// The annual report rate of the 2018 reports as of 31 December 2019, counted from
+	// the demo's credit records, with the nine districts ranked; their reports add up
+	// to the city's.
+	var num, den float64
+	for _, it := range rep["indicators"].([]any) {
+		if ind := it.(map[string]any); ind["key"] == "annual_report_rate" {
+			num, _ = ind["numerator"].(float64)
+			den, _ = ind["denominator"].(float64)
+		}
+	}
+	ranking, _ := rep["ranking"].([]any)
+	if den < 300 || num >= den || figures["annual_report_rate"] < 80 || len(ranking) != 9 || rep["annual_report_year"].(float64) != 2018 {
+		t.Errorf("2019 annual report rate %v (%v / %v), %d districts ranked", figures["annual_report_rate"], num, den, len(ranking))
+	}
+	var due, filed float64
+	last := 101.0
+	for i, x := range ranking {
+		r := x.(map[string]any)
+		due, filed = due+r["due"].(float64), filed+r["filed"].(float64)
+		if r["rank"].(float64) != float64(i+1) || r["rate"].(float64) > last {
+			t.Errorf("ranking row %d out of order: %v", i, r)
+		}
+		last = r["rate"].(float64)
+	}
+	if due != den || filed != num {
+		t.Errorf("the districts' reports (%v of %v) do not add up to the city's (%v of %v)", filed, due, num, den)
+	}
+	// The report is published: read without logging in, it gives the same figures;
+	// what stands behind them is not.
+	if st, pub := getJSON(t, s.url+"/api/v1/reports/quality?year=2019", ""); st != 200 ||
+		!reflect.DeepEqual(pub["indicators"], rep["indicators"]) || !reflect.DeepEqual(pub["ranking"], rep["ranking"]) {
+		t.Errorf("anonymous quality report: %d, differs from the official's", st)
+	}
+	if st, _ := getJSON(t, s.url+"/api/v1/reports/quality/labs?year=2019", ""); st != 401 {
+		t.Errorf("anonymous drill-down: %d, want 401", st)
 	}
 
 	// A key made on the command line works against the running server, until revoked.

@@ -14,8 +14,9 @@ import (
 )
 
 // Drill is what stands behind one figure of the report: the records counted (for a
-// figure counted from a register), the statistics by district (for a pass rate or a
-// count of batches), or the districts' ranking (for the annual report rate).
+// figure counted from a register; for the bright-kitchen coverage also the districts'
+// coverage), the statistics by district (for a pass rate or a count of batches), or
+// the districts' ranking (for the annual report rate).
 type Drill struct {
 	Key   string
 	Year  int
@@ -28,6 +29,10 @@ type Drill struct {
 	StatsTotal  sampling.Count
 	Ranking     []RankRow
 	RankingYear int
+	// Bright-kitchen coverage: the districts' coverage on the year's last day.
+	Coverage      []CoverageRow
+	CoverageTotal CoverageRow
+	CoverageOn    qcity.Date
 }
 
 // Drill returns what stands behind a figure of the report of a year. Only officials
@@ -75,7 +80,19 @@ func (s *Service) Drill(ctx context.Context, key string, year, limit, offset int
 	}
 	d.Kind = k
 	d.Items, d.Total, err = s.Find(ctx, k, Filter{IDs: ids, Limit: limit, Offset: offset})
-	return d, err
+	if err != nil {
+		return nil, err
+	}
+	if key == "bright_kitchen_coverage" {
+		// The records are the kitchens counted; the districts' coverage shows the
+		// catering businesses that have none as well.
+		d.CoverageOn = qcity.NewDate(year, 12, 31)
+		d.Coverage, d.CoverageTotal, err = s.KitchenCoverage(ctx, d.CoverageOn)
+		if err != nil {
+			return nil, err
+		}
+	}
+	return d, nil
 }
 
 // WriteReportXLSX writes the report as a workbook: the indicators, with numerator and

@@ -128,6 +128,11 @@ const (
 	LastReportYear  = 2100
 )
 
+// FirstAnnualReportYear is the first year of enterprise annual reports (企业信息公示暂行
+// 条例, in force 2014-10-01: the reports for 2013 were the first filed). A report of an
+// earlier year counts no annual reports: its rate is 0 of 0, shown as "—".
+const FirstAnnualReportYear = 2013
+
 // ValidYear checks a report year. Returns EINVALID (field year).
 func ValidYear(y int) error {
 	if y < FirstReportYear || y > LastReportYear {
@@ -161,12 +166,13 @@ func Rate(n, d int64) float64 {
 	return sampling.Count{Judged: d, Passed: n}.PassRate()
 }
 
-// Report computes the report of a year. Only officials may read it.
-// Returns EINVALID for a year outside 2000–2100, EFORBIDDEN.
+// Report computes the report of a year. Anyone may read it: a city's annual quality
+// report is published, and its figures are totals and rates that name no record
+// (sampling pass rates are public already, /api/v1/sampling/stats). What stands
+// behind each figure may hold records that are not public (instruments, loans,
+// inspections), so the drill-down (Drill) is for officials only.
+// Returns EINVALID for a year outside 2000–2100.
 func (s *Service) Report(ctx context.Context, year int) (*Report, error) {
-	if !qcity.ActorFrom(ctx).IsOfficial() {
-		return nil, qcity.Errorf(qcity.EFORBIDDEN, "auth.forbidden")
-	}
 	if err := ValidYear(year); err != nil {
 		return nil, err
 	}
@@ -271,7 +277,7 @@ func (s *Service) regionName(code string) string {
 // reportRate is the rate of the annual reports for year−1 as of 31 December of year,
 // by district.
 func (s *Service) reportRate(ctx context.Context, year int) ([]credit.RateRow, credit.RateRow, error) {
-	if s.Credit == nil {
+	if s.Credit == nil || year-1 < FirstAnnualReportYear {
 		return nil, credit.RateRow{}, nil
 	}
 	return s.Credit.ReportRate(ctx, credit.RateFilter{Year: year - 1, AsOf: qcity.NewDate(year, 12, 31), Group: "region"})

@@ -2,6 +2,7 @@ package nqi_test
 
 import (
 	"bytes"
+	"context"
 	"strconv"
 	"testing"
 
@@ -114,6 +115,29 @@ func TestReport(t *testing.T) {
 				t.Errorf("drill %s: %d records, figure %v", key, dr.Total, ind.Value)
 			}
 		}
+		// The bright-kitchen coverage drills down to the kitchens counted and to the
+		// districts' coverage on the year's last day, which adds up to the figure; a
+		// year earlier the kitchen (installed on 31 December 2019) covers nothing.
+		kit, _ := rep.Indicator("bright_kitchen_coverage")
+		dr, err := f.svc.Drill(ctx, "bright_kitchen_coverage", 2019, 100, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var covered, total int64
+		for _, c := range dr.Coverage {
+			covered, total = covered+c.Covered, total+c.Total
+			if c.Region == f.eatery.Region && (c.Covered != 1 || c.Total != 1) {
+				t.Errorf("coverage of %s: %+v", c.Region, c)
+			}
+		}
+		if dr.CoverageOn != qcity.NewDate(2019, 12, 31) || len(dr.Coverage) != 9 || covered != *kit.Numerator || total != *kit.Denominator ||
+			dr.CoverageTotal.Covered != covered || dr.CoverageTotal.Total != total || dr.Total != int(covered) {
+			t.Errorf("bright kitchen drill-down: %d districts, %d of %d (total %+v, %d records), figure %d of %d", len(dr.Coverage),
+				covered, total, dr.CoverageTotal, dr.Total, *kit.Numerator, *kit.Denominator)
+		}
+		if dr18, err := f.svc.Drill(ctx, "bright_kitchen_coverage", 2018, 100, 0); err != nil || dr18.CoverageTotal.Covered != 0 {
+			t.Errorf("bright kitchen drill-down 2018: %+v %v", dr18, err)
+		}
 		// The annual report rate: reports for 2018, three entities due, none filed.
 		if ind, _ := rep.Indicator("annual_report_rate"); *ind.Denominator != 3 || *ind.Numerator != 0 || len(rep.Ranking) != 2 {
 			t.Errorf("annual report rate: %+v, ranking %v", ind, rep.Ranking)
@@ -147,10 +171,37 @@ func TestReport(t *testing.T) {
 			t.Errorf("ranking sheet: %v", rk)
 		}
 
-		// Only officials; years within bounds.
-		if _, err := f.svc.Report(f.ent, 2019); qcity.ErrorCode(err) != qcity.EFORBIDDEN {
-			t.Errorf("enterprise: %v", err)
+		// The report is published: anyone reads the same figures; what stands behind
+		// them is for officials only.
+		for who, actor := range map[string]context.Context{"enterprise": f.ent, "anonymous": context.Background()} {
+			pub, err := f.svc.Report(actor, 2019)
+			if err != nil {
+				t.Fatalf("%s: %v", who, err)
+			}
+			for _, ind := range rep.Indicators {
+				if got, _ := pub.Indicator(ind.Key); got.Value != ind.Value {
+					t.Errorf("%s reads %s = %v, the official %v", who, ind.Key, got.Value, ind.Value)
+				}
+			}
+			if _, err := f.svc.Drill(actor, "standards_local", 2019, 10, 0); qcity.ErrorCode(err) != qcity.EFORBIDDEN {
+				t.Errorf("%s drills down: %v", who, err)
+			}
 		}
+		// Before the first annual reports (for 2013) there is no rate to count, and the
+		// report of such a year is still made.
+		for _, year := range []int{2000, 2013} {
+			old, err := f.svc.Report(ctx, year)
+			if err != nil {
+				t.Fatalf("%d: %v", year, err)
+			}
+			if ind, _ := old.Indicator("annual_report_rate"); ind.Value != 0 || *ind.Denominator != 0 || len(old.Ranking) != 0 {
+				t.Errorf("%d annual report rate: %+v, ranking %v", year, ind, old.Ranking)
+			}
+			if dr, err := f.svc.Drill(ctx, "annual_report_rate", year, 10, 0); err != nil || len(dr.Ranking) != 0 {
+				t.Errorf("%d drill of the annual report rate: %v", year, err)
+			}
+		}
+		// Years within bounds.
 		if _, err := f.svc.Report(ctx, 1999); fieldErr(err, "year") != "nqi.error.report_year" {
 			t.Errorf("1999: %v", err)
 		}

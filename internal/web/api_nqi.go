@@ -242,6 +242,11 @@ func (s *Server) handleAPIQualityDrill(w http.ResponseWriter, r *http.Request) {
 		out["register"] = d.Kind.Name
 		out["total"] = d.Total
 		out["items"] = d.Items
+		if d.Coverage != nil {
+			out["coverage_by_region"] = d.Coverage
+			out["coverage_total"] = d.CoverageTotal
+			out["coverage_on"] = d.CoverageOn
+		}
 	case d.Stats != nil:
 		out["filter"] = map[string]any{"kind": d.Stats.Kind, "level": d.Stats.Level, "year": d.Stats.Year}
 		out["total"] = d.StatsTotal

@@ -88,6 +88,13 @@ func TestBrowserQualityReport(t *testing.T) {
 		t.Errorf("the standard's page: %q", got)
 	}
 
+	// The bright-kitchen coverage drills down to the districts' coverage at the year's end.
+	do(chromedp.Navigate(base+"/quality/report?year=2019"), chromedp.WaitVisible(css("#ind-bright_kitchen_coverage")),
+		chromedp.Click(css("#ind-bright_kitchen_coverage")), chromedp.WaitVisible(css("#drill-coverage")))
+	if got := text("#drill-coverage"); !strings.Contains(got, "2019-12-31") || !strings.Contains(got, "霞山区") || !strings.Contains(got, "100.00%") {
+		t.Errorf("bright kitchen coverage by district: %q", got)
+	}
+
 	// 4. The printable view of the same year.
 	do(chromedp.Navigate(base+"/quality/report?year=2019"), chromedp.WaitVisible(css("#print-link")),
 		chromedp.Click(css("#print-link")), chromedp.WaitVisible(css("#report-print")))
@@ -144,5 +151,23 @@ func TestBrowserQualityReport(t *testing.T) {
 	do(chromedp.Navigate(base+"/lang?to=en&next=/quality/report?year=2019"), chromedp.WaitVisible(css("#ind-standards_local")))
 	if got := text("#ind-standards_local .kpi-title"); !strings.Contains(strings.ToLower(got), "local") {
 		t.Errorf("English label: %q", got)
+	}
+
+	// 7. Logged out, the public reaches the published report from the home page: the
+	// same figures, none a link to the records behind it.
+	do(chromedp.Navigate(base+"/lang?to=zh-CN&next=/quality/report?year=2019"), chromedp.WaitVisible(css(`form[action="/logout"] button`)),
+		chromedp.Click(css(`form[action="/logout"] button`)), chromedp.WaitVisible(css("#tile-quality-report")),
+		chromedp.Click(css("#tile-quality-report")), chromedp.WaitVisible(css("#report-year")),
+		chromedp.SetValue(css("#report-year"), "2019"), chromedp.Submit(css("#report-year")),
+		chromedp.WaitVisible(css("#ind-standards_local")))
+	if got := text("#ind-standards_local .kpi-rate"); got != "1" {
+		t.Errorf("public figure: %q", got)
+	}
+	links, err := chromedp.Run(ctx, chromedp.Evaluate[int](`[...document.querySelectorAll('a[href^="/quality/report/"]')].filter(a => !/\/(print|export)\?/.test(a.getAttribute("href"))).length`))
+	if err != nil || links != 0 {
+		t.Errorf("the public page has %d drill-down links (%v)", links, err)
+	}
+	if got := text("main"); strings.Contains(got, "质量基础总览") {
+		t.Errorf("the public page shows the officials' workspace: %q", got)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/url"
+	"reflect"
 	"regexp"
 	"strconv"
 	"strings"
@@ -13,6 +14,7 @@ import (
 	"qcity/internal/db/dbtest"
 	"qcity/internal/nqi"
 	"qcity/internal/registry"
+	"qcity/internal/web"
 )
 
 // seedQuality enters a record in every register, as the city official, and returns
@@ -150,6 +152,11 @@ func TestQualityReportAPI(t *testing.T) {
 	if st != 200 || dr["total"].(float64) != 1 || len(dr["items"].([]any)) != 1 {
 		t.Errorf("drill: %d %v", st, dr)
 	}
+	st, dr = e.api("GET", "/api/v1/reports/quality/bright_kitchen_coverage?year=2019", key, "")
+	if cov, _ := dr["coverage_by_region"].([]any); st != 200 || len(cov) != 9 || dr["coverage_on"] != "2019-12-31" ||
+		dr["coverage_total"].(map[string]any)["covered"].(float64) != 1 || dr["total"].(float64) != 1 {
+		t.Errorf("bright kitchen drill: %d %v", st, dr)
+	}
 	st, dr = e.api("GET", "/api/v1/reports/quality/food_pass_rate?year=2019", key, "")
 	if st != 200 || dr["by_region"] == nil {
 		t.Errorf("sampling drill: %d %v", st, dr)
@@ -171,8 +178,64 @@ func TestQualityReportAPI(t *testing.T) {
 			t.Errorf("%s: %d, want %d (%v)", path, st, code, body)
 		}
 	}
-	if st, _ := e.api("GET", "/api/v1/reports/quality?year=2019", e.keys["api_client"], ""); st != 403 {
-		t.Errorf("api client: %d", st)
+	if st, _ := e.api("GET", "/api/v1/reports/quality/labs?year=2019", e.keys["api_client"], ""); st != 403 {
+		t.Errorf("api client drills down: %d", st)
+	}
+}
+
+// The annual quality report is published: anyone reads the page, the printable view,
+// the workbook and the API with the officials' figures, but no figure links to the
+// records behind it, and the drill-down asks for a login. Anonymous callers are
+// limited per address, as for the other public lookups.
+func TestQualityReportPublic(t *testing.T) {
+	e := newEnv(t, dbtest.SQLite(t), web.Config{PublicPerMinute: 3})
+	e.seedQuality()
+	st, official := e.api("GET", "/api/v1/reports/quality?year=2019", e.keys["city_official"], "")
+	if st != 200 {
+		t.Fatalf("official: %d", st)
+	}
+	st, public := e.api("GET", "/api/v1/reports/quality?year=2019", "", "")
+	if st != 200 || !reflect.DeepEqual(public["indicators"], official["indicators"]) || !reflect.DeepEqual(public["ranking"], official["ranking"]) {
+		t.Fatalf("anonymous: %d, the figures differ from the official's: %v", st, public)
+	}
+	if st, _ := e.api("GET", "/api/v1/reports/quality/standards_local?year=2019", "", ""); st != 401 {
+		t.Errorf("anonymous API drill-down: %d, want 401", st)
+	}
+	c := e.newClient()
+	resp, page := c.get("/quality/report?year=2019")
+	if resp.StatusCode != 200 || !strings.Contains(page, `id="ind-standards_local"`) || !strings.Contains(page, `id="print-link"`) {
+		t.Fatalf("anonymous page: %d", resp.StatusCode)
+	}
+	for _, key := range nqi.IndicatorKeys {
+		if strings.Contains(page, `href="/quality/report/`+key+`?`) {
+			t.Errorf("the public page links %s to its drill-down", key)
+		}
+	}
+	if strings.Contains(page, `href="/quality"`) {
+		t.Errorf("the public page links to the officials' workspace")
+	}
+	if resp, _ := c.get("/quality/report/standards_local?year=2019"); resp.StatusCode != 303 || !strings.HasPrefix(resp.Header.Get("Location"), "/login") {
+		t.Errorf("anonymous drill-down page: %d %s, want a redirect to the login", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	if resp, _ := c.get("/quality/report/export?year=2019"); resp.StatusCode != 200 || !strings.Contains(resp.Header.Get("Content-Type"), "spreadsheet") {
+		t.Errorf("anonymous export: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	// Three anonymous reports so far (API, page, workbook): the fourth is refused, an
+	// official's is not.
+	if resp, _ := c.get("/quality/report/print?year=2019"); resp.StatusCode != 429 {
+		t.Errorf("anonymous report over the limit: %d, want 429", resp.StatusCode)
+	}
+	if st, _ := e.api("GET", "/api/v1/reports/quality?year=2019", e.keys["city_official"], ""); st != 200 {
+		t.Errorf("official over the anonymous limit: %d", st)
+	}
+	// The official's page links every figure to its records.
+	o := e.newClient()
+	o.login("city")
+	_, page = o.get("/quality/report?year=2019")
+	for _, key := range nqi.IndicatorKeys {
+		if !strings.Contains(page, `href="/quality/report/`+key+`?year=2019"`) {
+			t.Errorf("the official's page does not link %s to its drill-down", key)
+		}
 	}
 }
 

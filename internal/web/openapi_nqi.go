@@ -184,10 +184,10 @@ func (s *Server) nqiOpenAPI() (paths, schemas jsonObj) {
 	}}
 	tags := []string{"quality"}
 	paths["/api/v1/reports/quality"] = jsonObj{"get": jsonObj{"summary": "The city's annual quality report",
-		"description": "Every indicator is computed from records when asked: pass rates from the sampling statistics, the annual report rate from the credit records, the rest from the quality-infrastructure registers.",
-		"tags":        tags, "security": bearerOrSession, "parameters": []jsonObj{yearParam},
-		"responses": jsonObj{"200": okResp("The report", ref("QualityReport")), "401": errResp("Not authenticated"),
-			"403": errResp("Officials only"), "422": errResp("Bad year")}}}
+		"description": "Public: the report is published, so no login is needed (anonymous callers are limited per address, like the other public lookups; a 429 says when to come back). Every indicator is computed from records when asked: pass rates from the sampling statistics, the annual report rate from the credit records, the rest from the quality-infrastructure registers. What stands behind a figure (/api/v1/reports/quality/{key}) is for officials.",
+		"tags":        tags, "parameters": []jsonObj{yearParam},
+		"responses": jsonObj{"200": okResp("The report", ref("QualityReport")), "422": errResp("Bad year"),
+			"429": errResp("Too many anonymous requests from the address")}}}
 	paths["/api/v1/reports/quality/{key}"] = jsonObj{"get": jsonObj{"summary": "What stands behind one figure of the report",
 		"description": "Records counted (register figures: register, total, items), statistics by district (sampling figures: filter, total, by_region) or the districts' ranking (annual_report_rate).",
 		"tags":        tags, "security": bearerOrSession, "parameters": []jsonObj{

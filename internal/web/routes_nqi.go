@@ -18,18 +18,25 @@ func nqiRoles(k *nqi.Kind, write bool) []qcity.Role {
 }
 
 // registerNQIRoutes registers the quality-infrastructure pages and API: the same nine
-// pages and four API routes for every register, the report and its drill-down, the
-// benchmarking leaders.
+// pages and four API routes for every register, the report (published) and its
+// drill-down (officials), the benchmarking leaders.
 func (s *Server) registerNQIRoutes() {
 	route := func(method, pattern string, roles []qcity.Role, h http.HandlerFunc) {
 		s.handle(method, pattern, Roles, roles, h).NonPublic = true
 	}
 	official := func(method, pattern string, h http.HandlerFunc) { route(method, pattern, officials, h) }
 
+	// The annual quality report is published: anyone reads it, its printable view and
+	// its workbook, as anonymous callers make public lookups (limited per address, since
+	// each computes the report). What stands behind a figure is for officials.
+	published := func(method, pattern string, h http.HandlerFunc) {
+		s.handle(method, pattern, Public, nil, h).Limited = true
+	}
+
 	official("GET", "/quality", s.handleQualityHome)
-	official("GET", "/quality/report", s.handleQualityReport)
-	official("GET", "/quality/report/print", s.handleQualityReportPrint)
-	official("GET", "/quality/report/export", s.handleQualityReportExport)
+	published("GET", "/quality/report", s.handleQualityReport)
+	published("GET", "/quality/report/print", s.handleQualityReportPrint)
+	published("GET", "/quality/report/export", s.handleQualityReportExport)
 	official("GET", "/quality/report/{key}", s.handleQualityDrill)
 	official("GET", "/quality/benchmarks/leaders", s.handleBenchmarkLeaders)
 	for _, k := range nqi.Kinds() {
@@ -54,6 +61,6 @@ func (s *Server) registerNQIRoutes() {
 	}
 	s.handle("GET", "/api/v1/quality/schema", Public, nil, s.handleAPINQISchema)
 	official("GET", "/api/v1/quality/benchmarks/leaders", s.handleAPIBenchmarkLeaders)
-	official("GET", "/api/v1/reports/quality", s.handleAPIQualityReport)
+	published("GET", "/api/v1/reports/quality", s.handleAPIQualityReport)
 	official("GET", "/api/v1/reports/quality/{key}", s.handleAPIQualityDrill)
 }

@@ -150,7 +150,7 @@ func TestServeEndToEnd(t *testing.T) {
 	}
 	// The demo's credit history is loaded, and its log verifies from outside against
 	// what the server publishes.
-	if !strings.Contains(out, "Demo credit loaded: 2019 annual report rate") {
+	if !strings.Contains(out, "Demo credit loaded: annual reports for 2019 filed by") {
 		t.Errorf("no credit summary in the startup output:\n%s", out)
 	}
 	verifyOut, _, err := run(t, dbPath, "", "log", "verify", "--url", s.url, "--state", filepath.Join(t.TempDir(), "verify.json"))

@@ -707,7 +707,7 @@ func (m *Main) creditSummary(ctx context.Context, a *app, took time.Duration) er
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(m.Stdout, "Demo credit loaded: 2019 annual report rate %.2f%% (%d of %d, %.2f%% on time); %d abnormal listings in force, %d penalties, %d serious-list listings in %s.\n",
+	fmt.Fprintf(m.Stdout, "Demo credit loaded: annual reports for 2019 filed by %.2f%% of those due (%d of %d, %.2f%% on time); %d abnormal listings in force, %d penalties, %d serious-list listings in %s.\n",
 		rate.Rate, rate.Filed, rate.Due, rate.OnTimeRate, listed, penalties, serious, took.Round(time.Millisecond))
 	return nil
 }

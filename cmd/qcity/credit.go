@@ -60,8 +60,8 @@ func (m *Main) runRules(ctx context.Context, args []string) error {
 		"%d penalty publications ended; %d individual marks ended; %d reminders; %d risk classes written%s\n",
 		day, sum.Took.Round(1e6), sum.ReportYear, sum.Proposed, sum.Withdrawn, sum.SeriousExpired, sum.PenaltiesEnded, sum.MarksEnded,
 		sum.Reminders, sum.RiskWritten, map[bool]string{true: " (monthly recomputation)", false: ""}[sum.RiskFull])
-	fmt.Fprintf(m.Stdout, "certificates for %s: %d expired; %d flagged for their bodies' review after sampling failures\n",
-		day, cs.Expired, cs.Flagged)
+	fmt.Fprintf(m.Stdout, "certificates for %s: %d approvals of bodies and labs lapsed; %d expired; %d flagged for their bodies' review after sampling failures\n",
+		day, cs.Lapsed, cs.Expired, cs.Flagged)
 	return nil
 }
 

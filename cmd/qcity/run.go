@@ -514,7 +514,7 @@ func (m *Main) dailyRules(ctx context.Context, a *app, log *slog.Logger) {
 		if err != nil && ctx.Err() == nil {
 			log.Error("certification run", "err", err)
 		} else if err == nil {
-			log.Info("certification run", "date", cs.Date.String(), "expired", cs.Expired, "flagged", cs.Flagged)
+			log.Info("certification run", "date", cs.Date.String(), "lapsed", cs.Lapsed, "expired", cs.Expired, "flagged", cs.Flagged)
 		}
 	}
 }

@@ -67,11 +67,25 @@ func (s *Service) SetAccreditation(ctx context.Context, orgID int64, in Accredit
 	if in.Version != 0 && in.Version != before.Version {
 		return registry.Organisation{}, qcity.Errorf(qcity.ECONFLICT, "registry.edit_conflict")
 	}
+	after, err := s.changeAccreditation(ctx, before, to, reason)
+	if err != nil {
+		return registry.Organisation{}, err
+	}
+	if err := s.RefreshBodies(ctx); err != nil {
+		return after, err
+	}
+	return after, nil
+}
+
+// changeAccreditation writes one change of an approval's status in one transaction:
+// the organisation, the audit record, the accreditation event and a body's cascade.
+// The caller refreshes the bodies' index.
+func (s *Service) changeAccreditation(ctx context.Context, before registry.Organisation, to registry.OrgStatus, reason string) (registry.Organisation, error) {
 	now := s.Clock.Now().UTC()
 	after := before
-	err = s.DB.InTx(ctx, func(tx *db.Tx) error {
+	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
 		res, err := tx.Exec(ctx, `UPDATE organisations SET status = ?, updated_at = ?, version = version + 1 WHERE id = ? AND version = ?`,
-			string(to), now, orgID, before.Version)
+			string(to), now, before.ID, before.Version)
 		if err != nil {
 			return qcity.Internal(err)
 		}
@@ -80,19 +94,48 @@ func (s *Service) SetAccreditation(ctx context.Context, orgID int64, in Accredit
 		}
 		after.Status, after.UpdatedAt, after.Version = to, now, before.Version+1
 		if err := audit.Write(ctx, tx, now, audit.Record{Action: audit.ActionUpdate, ObjectType: "organisation",
-			ObjectID: fmt.Sprint(orgID), Region: after.Region, Summary: "资质状态 " + string(before.Status) + " → " + string(to) + "：" + reason,
+			ObjectID: fmt.Sprint(before.ID), Region: after.Region, Summary: "资质状态 " + string(before.Status) + " → " + string(to) + "：" + reason,
 			Before: before, After: after}); err != nil {
 			return err
 		}
 		return s.accreditationChanged(ctx, tx, before, after, reason, now)
 	})
+	return after, err
+}
+
+// LapseReason is the reason recorded when the daily run marks an approval lapsed.
+const LapseReason = "资质有效期届满 / approval validity ended"
+
+// RunLapses records the lapse (资质过期) of every certification body's and lab's
+// approval still marked valid although its validity ended before on, as an official's
+// change is recorded (SetAccreditation): status, audit record, accreditation event and
+// a body's cascade to its certificates, one transaction per organisation. A second run
+// changes nothing.
+func (s *Service) RunLapses(ctx context.Context, on qcity.Date) (int, error) {
+	ctx = qcity.WithActor(ctx, qcity.System("rules"))
+	ids, err := db.All(ctx, s.DB, func(r db.Scanner) (int64, error) {
+		var id int64
+		return id, r.Scan(&id)
+	}, `SELECT id FROM organisations WHERE kind IN ('certification_body', 'lab') AND status = 'valid'
+		AND valid_until IS NOT NULL AND valid_until < ? ORDER BY id`, on)
 	if err != nil {
-		return registry.Organisation{}, err
+		return 0, qcity.Internal(err)
 	}
-	if err := s.RefreshBodies(ctx); err != nil {
-		return after, err
+	n := 0
+	for _, id := range ids {
+		before, err := s.Registry.FindOrganisationByID(ctx, id)
+		if err != nil {
+			return n, err
+		}
+		if _, err := s.changeAccreditation(ctx, before, registry.OrgExpired, LapseReason); err != nil {
+			return n, err
+		}
+		n++
 	}
-	return after, nil
+	if n > 0 {
+		return n, s.RefreshBodies(ctx)
+	}
+	return 0, nil
 }
 
 // OrganisationStatusChanged is the registry's hook (registry.Service.OrgStatusHook):

@@ -13,6 +13,7 @@ import (
 // RunSummary is what one daily run did.
 type RunSummary struct {
 	Date    qcity.Date `json:"date"`
+	Lapsed  int        `json:"lapsed"` // approvals of bodies and labs whose validity ended
 	Expired int        `json:"expired"`
 	Flagged int        `json:"flagged"`
 }
@@ -87,12 +88,15 @@ func (s *Service) RunExpiry(ctx context.Context, on qcity.Date) (int, error) {
 }
 
 // RunDaily performs the date-driven steps of certification oversight for day on: the
-// expiry of certificates and the catch-up of linked supervision (failures recorded in
+// lapse of approvals whose validity ended, the expiry of certificates and the catch-up of linked supervision (failures recorded in
 // bulk, without the hook). serve runs it with the credit rules every day; `qcity rules
 // run` too.
 func (s *Service) RunDaily(ctx context.Context, on qcity.Date) (RunSummary, error) {
 	sum := RunSummary{Date: on}
 	var err error
+	if sum.Lapsed, err = s.RunLapses(ctx, on); err != nil {
+		return sum, err
+	}
 	if sum.Expired, err = s.RunExpiry(ctx, on); err != nil {
 		return sum, err
 	}

@@ -1095,3 +1095,67 @@ func TestProfileAndTokens(t *testing.T) {
 		}
 	})
 }
+
+// An approval whose validity ends lapses by itself in the daily run, with the same
+// record and cascade as an official's change; a second run changes nothing.
+func TestApprovalLapse(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		a := f.register(f.bodyCtx(f.body), f.ccc("2019010718000123", f.holder))
+		other := f.register(f.bodyCtx(f.body2), f.qms("04525Q10001R0S", f.holder))
+		for _, o := range []registry.Organisation{f.body, f.lab} {
+			in := o.Input()
+			in.ValidUntil = "2026-03-20"
+			if _, err := f.reg.UpdateOrganisation(f.official, o.ID, in, o.Version); err != nil {
+				t.Fatal(err)
+			}
+		}
+		status := func(n string) (certification.Status, string) {
+			v, err := f.cert.Verify(f.sys, n, certification.VerifyOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return v.Status, v.StatusReason
+		}
+		// On its last valid day the approval still holds.
+		if sum, err := f.cert.RunDaily(f.sys, qcity.NewDate(2026, 3, 20)); err != nil || sum.Lapsed != 0 {
+			t.Fatalf("run on the last valid day: %+v, %v", sum, err)
+		}
+		f.clock.T = time.Date(2026, 3, 21, 1, 0, 0, 0, time.UTC)
+		audits := f.count(`SELECT COUNT(*) FROM audit_log WHERE object_type = 'organisation'`)
+		sum, err := f.cert.RunDaily(f.sys, qcity.NewDate(2026, 3, 21))
+		if err != nil || sum.Lapsed != 2 {
+			t.Fatalf("run on the day after: %+v, %v (want the body and the lab lapsed)", sum, err)
+		}
+		if got := f.count(`SELECT COUNT(*) FROM audit_log WHERE object_type = 'organisation'`); got != audits+2 {
+			t.Errorf("%d organisation audit records, want %d", got, audits+2)
+		}
+		for _, o := range []registry.Organisation{f.body, f.lab} {
+			now, _ := f.reg.FindOrganisationByID(f.sys, o.ID)
+			hist, _ := f.cert.AccreditationHistory(f.sys, o.ID)
+			if now.Status != registry.OrgExpired || len(hist) == 0 || hist[0].To != registry.OrgExpired || hist[0].Reason != certification.LapseReason {
+				t.Errorf("%s: status %s, history %+v", o.Name, now.Status, hist)
+			}
+		}
+		if st, r := status(a.Number); st != certification.StatusSuspended || r != "body_expired" {
+			t.Errorf("certificate of the lapsed body: %s %s", st, r)
+		}
+		if st, _ := status(other.Number); st != certification.StatusValid {
+			t.Errorf("another body's certificate: %s", st)
+		}
+		h, _ := f.cert.History(f.sys, a.ID)
+		if last := h[len(h)-1]; last.Kind != certification.EventCascade || last.Reason != "body_expired" {
+			t.Errorf("cascade event: %+v", h)
+		}
+		if sum, err := f.cert.RunDaily(f.sys, qcity.NewDate(2026, 3, 21)); err != nil || sum.Lapsed != 0 {
+			t.Errorf("second run: %+v, %v", sum, err)
+		}
+		// Renewed by CNCA, recorded by an official: the certificate is valid again.
+		if _, err := f.cert.SetAccreditation(f.official, f.body.ID, certification.AccreditationChange{Status: "valid", Reason: "CNCA 换发批准书"}); err != nil {
+			t.Fatal(err)
+		}
+		if st, _ := status(a.Number); st != certification.StatusValid {
+			t.Errorf("after renewal of the approval: %s", st)
+		}
+	})
+}

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"strings"
 	"time"
@@ -145,6 +146,31 @@ func parse(fs *flag.FlagSet, args []string) error {
 		return usageError{err.Error()}
 	}
 	return nil
+}
+
+// parsePrefixes reads comma-separated addresses and CIDR ranges; an address is a range
+// of one.
+func parsePrefixes(s string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, f := range strings.Split(s, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		if !strings.Contains(f, "/") {
+			a, err := netip.ParseAddr(f)
+			if err != nil {
+				return nil, fmt.Errorf("%q is not an address or CIDR range (不是 IP 地址或网段)", f)
+			}
+			f = netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()).String()
+		}
+		p, err := netip.ParsePrefix(f)
+		if err != nil {
+			return nil, fmt.Errorf("%q is not an address or CIDR range (不是 IP 地址或网段)", f)
+		}
+		out = append(out, p.Masked())
+	}
+	return out, nil
 }
 
 // app is an opened database with its services.
@@ -383,9 +409,14 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	migrate := fs.Bool("migrate", false, "apply pending migrations before serving")
 	secure := fs.Bool("secure-cookies", m.Getenv("QCITY_SECURE_COOKIES") == "1", "mark cookies Secure (serve behind HTTPS)")
 	publicRate := fs.Int("public-rate", 120, "public lookups (verification, credit and entity search) an address may make a minute without logging in; 0: no limit")
+	proxies := fs.String("trusted-proxies", m.Getenv("QCITY_TRUSTED_PROXIES"), "reverse proxies (addresses or CIDR ranges, comma-separated) whose X-Forwarded-For names the client (env QCITY_TRUSTED_PROXIES)")
 	privateHooks := fs.Bool("webhooks-private", m.Getenv("QCITY_WEBHOOKS_PRIVATE") == "1", "let subscription webhooks reach loopback and private addresses")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	trusted, err := parsePrefixes(*proxies)
+	if err != nil {
+		return usageError{"--trusted-proxies: " + err.Error()}
 	}
 	log := slog.New(slog.NewJSONHandler(m.Stderr, nil))
 	a, err := m.open(ctx, c, *migrate)
@@ -414,7 +445,7 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	}
 	log.Info("screening index loaded", "restricted", a.screening.Index.Len(), "ms", time.Since(start).Milliseconds())
 
-	srv, err := web.New(web.Config{SecureCookie: *secure, PublicPerMinute: cmp.Or(*publicRate, -1)}, web.Server{DB: a.db, Clock: m.Clock, Log: log,
+	srv, err := web.New(web.Config{SecureCookie: *secure, PublicPerMinute: cmp.Or(*publicRate, -1), TrustedProxies: trusted}, web.Server{DB: a.db, Clock: m.Clock, Log: log,
 		Auth: a.auth, Registry: a.registry, Sampling: a.sampling, Credit: a.credit, TransLog: a.log, Screening: a.screening, Certification: a.cert, NQI: a.nqi,
 		RiskWeight: a.credit.RiskWeight, Jurisdiction: a.jurisdiction}, func() error {
 		p, err := a.db.Pending(ctx)

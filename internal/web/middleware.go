@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -102,7 +103,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	h.Set("Referrer-Policy", "same-origin")
 	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'")
 
-	ip := clientIP(r)
+	ip := s.clientIP(r)
 	ctx := qcity.WithRequestID(r.Context(), rq.ID)
 	ctx = qcity.WithClientIP(ctx, ip)
 	ctx = context.WithValue(ctx, reqKey{}, rq)
@@ -150,14 +151,43 @@ func isToken(s string) bool {
 	return true
 }
 
-// clientIP is the connection's peer address. Forwarded headers are not trusted: a
-// deployment behind a proxy should terminate there and pass the peer through.
-func clientIP(r *http.Request) string {
+// clientIP is the client's address: the connection's peer, unless the peer is one of
+// Config.TrustedProxies, in which case the nearest address in X-Forwarded-For that is
+// not a trusted proxy (proxies append, so the right end is the one a client cannot
+// forge). Without trusted proxies the header is ignored: anyone could write it.
+func (s *Server) clientIP(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
-		return r.RemoteAddr
+		host = r.RemoteAddr
+	}
+	if len(s.Config.TrustedProxies) == 0 || !s.trusted(host) {
+		return host
+	}
+	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
+	for i := len(hops) - 1; i >= 0; i-- {
+		hop := strings.TrimSpace(hops[i])
+		if _, err := netip.ParseAddr(hop); err != nil {
+			break // a malformed hop: trust nothing further left
+		}
+		if !s.trusted(hop) {
+			return hop
+		}
 	}
 	return host
+}
+
+func (s *Server) trusted(addr string) bool {
+	a, err := netip.ParseAddr(addr)
+	if err != nil {
+		return false
+	}
+	a = a.Unmap()
+	for _, p := range s.Config.TrustedProxies {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
 }
 
 // langOf is the page language: Simplified Chinese unless the visitor chose English
@@ -247,7 +277,7 @@ func (s *Server) guard(rt *Route) http.Handler {
 			return
 		}
 		if rt.Limited && s.limiter != nil && !a.Authenticated() {
-			if ok, wait := s.limiter.allow(clientIP(r)); !ok {
+			if ok, wait := s.limiter.allow(qcity.ClientIPFrom(r.Context())); !ok {
 				secs := int(wait / time.Second)
 				w.Header().Set("Retry-After", strconv.Itoa(secs))
 				s.renderError(w, r, qcity.Errorf(qcity.ETOOMANY, "web.rate_limited", "seconds", secs))

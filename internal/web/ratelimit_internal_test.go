@@ -2,6 +2,8 @@ package web
 
 import (
 	"fmt"
+	"net/http/httptest"
+	"net/netip"
 	"testing"
 	"time"
 )
@@ -47,5 +49,37 @@ func TestRateLimiterRefillAndBound(t *testing.T) {
 	}
 	if ok, _ := l.allow(fmt.Sprint("x", maxRateKeys+9)); !ok {
 		t.Error("the newest address lost its burst in the sweep")
+	}
+}
+
+func TestClientIP(t *testing.T) {
+	proxies := []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8"), netip.MustParsePrefix("127.0.0.1/32")}
+	for _, c := range []struct {
+		name    string
+		trusted []netip.Prefix
+		peer    string
+		xff     []string
+		want    string
+	}{
+		{"no proxies: the peer", nil, "198.51.100.7:5000", []string{"203.0.113.5"}, "198.51.100.7"},
+		{"untrusted peer: the header is ignored", proxies, "198.51.100.7:5000", []string{"203.0.113.5"}, "198.51.100.7"},
+		{"trusted peer: the client it names", proxies, "10.1.2.3:5000", []string{"203.0.113.5"}, "203.0.113.5"},
+		{"a forged left entry is skipped", proxies, "10.1.2.3:5000", []string{"1.2.3.4, 203.0.113.5"}, "203.0.113.5"},
+		{"chained proxies", proxies, "127.0.0.1:5000", []string{"203.0.113.5, 10.9.9.9"}, "203.0.113.5"},
+		{"several header lines", proxies, "10.1.2.3:5000", []string{"1.2.3.4", "203.0.113.5"}, "203.0.113.5"},
+		{"IPv6 client", proxies, "10.1.2.3:5000", []string{"2001:db8::1"}, "2001:db8::1"},
+		{"malformed hop: the proxy", proxies, "10.1.2.3:5000", []string{"203.0.113.5, garbage"}, "10.1.2.3"},
+		{"no header: the proxy", proxies, "10.1.2.3:5000", nil, "10.1.2.3"},
+		{"only proxies: the peer", proxies, "10.1.2.3:5000", []string{"10.4.4.4"}, "10.1.2.3"},
+	} {
+		s := &Server{Config: Config{TrustedProxies: c.trusted}}
+		r := httptest.NewRequest("GET", "/", nil)
+		r.RemoteAddr = c.peer
+		for _, v := range c.xff {
+			r.Header.Add("X-Forwarded-For", v)
+		}
+		if got := s.clientIP(r); got != c.want {
+			t.Errorf("%s: %s, want %s", c.name, got, c.want)
+		}
 	}
 }

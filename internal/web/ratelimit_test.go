@@ -3,6 +3,7 @@ package web_test
 import (
 	"fmt"
 	"net/http"
+	"net/netip"
 	"strconv"
 	"strings"
 	"testing"
@@ -73,5 +74,26 @@ func TestPublicRateLimit(t *testing.T) {
 	c.login("city")
 	if resp, _ := c.get("/credit?q=湛江"); resp.StatusCode != http.StatusOK {
 		t.Errorf("logged-in credit search: %d", resp.StatusCode)
+	}
+}
+
+// Behind a trusted proxy each client has its own allowance.
+func TestPublicRateLimitBehindProxy(t *testing.T) {
+	e := newEnv(t, dbtest.SQLite(t), web.Config{PublicPerMinute: 2, TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}})
+	get := func(client string) int {
+		req, _ := http.NewRequest("GET", e.ts.URL+"/api/v1/certificates/CNAS-FORGED-0001/verify", nil)
+		req.Header.Set("X-Forwarded-For", client)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		readBody(t, resp)
+		return resp.StatusCode
+	}
+	if a, b, c := get("203.0.113.5"), get("203.0.113.5"), get("203.0.113.5"); a != 200 || b != 200 || c != 429 {
+		t.Errorf("one client: %d %d %d, want 200 200 429", a, b, c)
+	}
+	if st := get("203.0.113.6"); st != 200 {
+		t.Errorf("another client behind the same proxy: %d", st)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"slices"
 	"strings"
 	"time"
@@ -42,6 +43,9 @@ type Config struct {
 	// without logging in: that many a minute, in bursts of as many. 0: 120; negative:
 	// no limit.
 	PublicPerMinute int
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names the client
+	// (for the audit log, the login and lookup limits); none: the peer is the client.
+	TrustedProxies []netip.Prefix
 }
 
 // Server holds the services the handlers use.

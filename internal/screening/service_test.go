@@ -170,6 +170,30 @@ func TestScreening(t *testing.T) {
 		if sc.Restricted != 3 || sc.Review != 3 || sc.Code == "" {
 			t.Errorf("summary: %+v", sc)
 		}
+		// A valid credit code that is in no register does not settle it: a restricted
+		// company's name under a made-up code is still found (for review). A bidder
+		// given by its code alone is checked for a barred legal representative too,
+		// the one on the register.
+		madeUp := uscc.Generate(f.rnd, '9', '1', "440803")
+		barredRep := f.entity("湛江市麻章区顺风物流有限公司", "440811", "王帆")
+		sc2 := f.screen(f.client, "bidding",
+			screening.Subject{Ref: "I", USCC: madeUp, Name: "湛江市霞山区海滨水产有限责任公司"},
+			screening.Subject{Ref: "J", USCC: barredRep.USCC},
+			screening.Subject{Ref: "K", USCC: clean.USCC},
+			screening.Subject{Ref: "L", USCC: madeUp},
+		)
+		if r := sc2.Results[0]; r.Status != "review" || r.Match == nil || r.Match.USCC != bad.USCC || len(r.Notes) != 1 || r.Notes[0].Key != "screening.code_unregistered" {
+			t.Errorf("I made-up code with a restricted name: %s %+v %+v", r.Status, r.Match, r.Notes)
+		}
+		if r := sc2.Results[1]; r.Status != "review" || lists(r) != "barred_person" || r.Restrictions[0].Person != "王帆" {
+			t.Errorf("J by code, barred legal representative on the register: %s %s", r.Status, lists(r))
+		}
+		if r := sc2.Results[2]; r.Status != "clear" || len(r.Notes) != 0 {
+			t.Errorf("K clean by code: %+v", r)
+		}
+		if r := sc2.Results[3]; r.Status != "clear" || len(r.Notes) != 1 || r.Notes[0].Key != "screening.code_unregistered" {
+			t.Errorf("L made-up code alone: %+v", r)
+		}
 		// Purposes: each gets the restrictions that apply to it.
 		for _, c := range []struct{ purpose, lists string }{
 			{"bidding", "abnormal,serious"}, {"licensing", "serious"}, {"honours", "abnormal,serious"},

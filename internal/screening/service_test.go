@@ -194,6 +194,33 @@ func TestScreening(t *testing.T) {
 		if r := sc2.Results[3]; r.Status != "clear" || len(r.Notes) != 1 || r.Notes[0].Key != "screening.code_unregistered" {
 			t.Errorf("L made-up code alone: %+v", r)
 		}
+		// A serious listing for a false annual report bars its legal representative for
+		// three years (企业信息公示暂行条例 Art. 18), for every purpose.
+		liar := f.entity("湛江市坡头区宏图贸易有限公司", "440804", "赵明")
+		if _, err := f.credit.RecordPenalty(f.city, credit.PenaltyInput{USCC: liar.USCC, DecisionNo: "湛坡市监罚〔2026〕2号",
+			DecidedOn: qcity.NewDate(2026, 2, 26), Kinds: []string{"fine"}, Fine: "150000", Domain: "other",
+			Violation: "年度报告隐瞒真实情况、弄虚作假", Basis: "《企业信息公示暂行条例》第十八条", Heavier: true}); err != nil {
+			t.Fatal(err)
+		}
+		fl, err := f.credit.ProposeSerious(f.city, credit.SeriousInput{USCC: liar.USCC, PenaltyDecisionNo: "湛坡市监罚〔2026〕2号", Circumstances: []string{credit.CircumstanceFalseReport},
+			Facts: "年度报告虚报资产与从业人数，情节严重", IntentEstablished: true, Measures: []string{"procurement", "joint_punishment"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.credit.StepSerious(f.city, fl.ID, credit.StepSubmit, "")
+		if _, err := f.credit.StepSerious(f.city, fl.ID, credit.StepApprove, "粤市监信函〔2026〕4号"); err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range screening.Purposes {
+			r := f.screen(f.client, p, screening.Subject{Ref: "M", Name: "湛江市遂溪县新宏贸易有限公司", LegalRepresentative: "赵 明"}).Results[0]
+			if r.Status != "review" || lists(r) != "barred_person" || r.Restrictions[0].Person != "赵明" ||
+				!strings.Contains(r.Restrictions[0].LegalBasis, "第十八条") || r.Restrictions[0].EndsOn != r.Restrictions[0].ListedOn.AddDays(365*3+1) {
+				t.Errorf("%s: M represented by a person barred after a false report: %s %s %+v", p, r.Status, lists(r), r.Restrictions)
+			}
+		}
+		if r := f.screen(f.client, "bidding", screening.Subject{Ref: "N", Name: "湛江市遂溪县新宏贸易有限公司", LegalRepresentative: "赵敏"}).Results[0]; r.Status != "clear" {
+			t.Errorf("N another person: %s %s", r.Status, lists(r))
+		}
 		// Purposes: each gets the restrictions that apply to it.
 		for _, c := range []struct{ purpose, lists string }{
 			{"bidding", "abnormal,serious"}, {"licensing", "serious"}, {"honours", "abnormal,serious"},

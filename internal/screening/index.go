@@ -279,18 +279,42 @@ type Suppressed func(subjectKey string, entityID int64) bool
 // that by a region written on one side only, or a similar name, goes to review. A
 // legal representative given is compared too, and barred persons are flagged.
 func (ix *Index) Check(s Subject, purpose string, day qcity.Date, suppressed Suppressed) Result {
+	return ix.CheckWith(s, purpose, day, suppressed, nil)
+}
+
+// Register answers whether a valid credit code is on the register and who its legal
+// representative is there.
+type Register func(code string) (legalRep string, ok bool)
+
+// CheckWith is Check with the register at hand (nil: every valid code is taken as
+// registered). A valid code that is on no register does not settle it: the subject is
+// matched by name as well, to review at most (the restricted entity found has another
+// code), and a note says so. A subject given by a registered code is also checked for
+// a barred legal representative on the register.
+func (ix *Index) CheckWith(s Subject, purpose string, day qcity.Date, suppressed Suppressed, reg Register) Result {
 	res := Result{Ref: s.Ref, Status: StatusClear, Restrictions: []*Restriction{}}
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	code := uscc.Normalize(s.USCC)
-	codeOK := false
+	codeOK, unregistered := false, false
+	registeredRep := ""
 	if code != "" {
 		if err := uscc.Validate(code); err != nil {
 			res.Status = StatusReview
 			res.Notes = append(res.Notes, codeNote(err))
 		} else {
 			codeOK = true
-			if e, ok := ix.byCode[code]; ok {
+			e, restricted := ix.byCode[code]
+			if restricted {
+				registeredRep = e.LegalRep
+			} else if reg != nil {
+				rep, ok := reg(code)
+				registeredRep, unregistered = rep, !ok
+				if unregistered {
+					res.Notes = append(res.Notes, Note{Key: "screening.code_unregistered", Args: map[string]any{"uscc": code}})
+				}
+			}
+			if restricted {
 				res.Match = &MatchInfo{EntityID: e.EntityID, USCC: e.USCC, Name: e.Name, Score: 1,
 					Features: []Feature{{Feature: "code_exact", Score: 1, Detail: "统一社会信用代码一致 / same credit code"}}}
 				if s.LegalRepresentative != "" {
@@ -302,10 +326,13 @@ func (ix *Index) Check(s Subject, purpose string, day qcity.Date, suppressed Sup
 			}
 		}
 	}
-	if !codeOK && strings.TrimSpace(s.Name) != "" {
-		ix.matchName(&res, s, purpose, day, suppressed)
+	if (!codeOK || unregistered) && strings.TrimSpace(s.Name) != "" {
+		ix.matchName(&res, s, purpose, day, suppressed, unregistered)
 	}
-	ix.checkBarred(&res, s, purpose, day)
+	ix.checkBarred(&res, s.LegalRepresentative, purpose, day)
+	if registeredRep != "" && NormalizePerson(registeredRep) != NormalizePerson(s.LegalRepresentative) {
+		ix.checkBarred(&res, registeredRep, purpose, day)
+	}
 	return res
 }
 
@@ -343,7 +370,8 @@ type candidate struct {
 	f     Feature
 }
 
-func (ix *Index) matchName(res *Result, s Subject, purpose string, day qcity.Date, suppressed Suppressed) {
+// matchName matches the subject by name; uncertain caps the answer at review.
+func (ix *Index) matchName(res *Result, s Subject, purpose string, day qcity.Date, suppressed Suppressed, uncertain bool) {
 	subj := ParseName(s.Name)
 	if subj.Empty() {
 		return
@@ -421,15 +449,15 @@ func (ix *Index) matchName(res *Result, s Subject, purpose string, day qcity.Dat
 		}
 	}
 	res.Match = &MatchInfo{EntityID: best.e.EntityID, USCC: best.e.USCC, Name: best.e.Name, Score: round3(min(best.score, 1)), Features: feats}
-	ix.apply(res, best.e, purpose, day, best.score >= Match)
+	ix.apply(res, best.e, purpose, day, best.score >= Match && !uncertain)
 }
 
 // checkBarred flags a legal representative barred from the role.
-func (ix *Index) checkBarred(res *Result, s Subject, purpose string, day qcity.Date) {
-	if s.LegalRepresentative == "" {
+func (ix *Index) checkBarred(res *Result, person string, purpose string, day qcity.Date) {
+	if person == "" {
 		return
 	}
-	for _, b := range ix.barred[NormalizePerson(s.LegalRepresentative)] {
+	for _, b := range ix.barred[NormalizePerson(person)] {
 		if !b.r.inForce(day) {
 			continue
 		}

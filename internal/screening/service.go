@@ -20,6 +20,7 @@ import (
 	"qcity"
 	"qcity/internal/audit"
 	"qcity/internal/db"
+	"qcity/internal/uscc"
 )
 
 // MaxSubjects is the most subjects one call may screen.
@@ -178,6 +179,10 @@ func (s *Service) Screen(ctx context.Context, req Request) (Screening, error) {
 	if err != nil {
 		return Screening{}, err
 	}
+	reg, err := s.register(ctx, req.Subjects)
+	if err != nil {
+		return Screening{}, err
+	}
 	now := s.Clock.Now().UTC()
 	day := qcity.DateOf(now)
 	sc := Screening{Purpose: req.Purpose, Client: a.Name, At: now, Date: day.String(), Subjects: len(req.Subjects),
@@ -202,7 +207,7 @@ func (s *Service) Screen(ctx context.Context, req Request) (Screening, error) {
 					return
 				}
 				for i := lo; i < min(lo+chunk, len(req.Subjects)); i++ {
-					sc.Results[i] = s.Index.Check(req.Subjects[i], req.Purpose, day, suppressed)
+					sc.Results[i] = s.Index.CheckWith(req.Subjects[i], req.Purpose, day, suppressed, reg)
 				}
 			}
 		}()
@@ -231,6 +236,50 @@ func (s *Service) Screen(ctx context.Context, req Request) (Screening, error) {
 			Region: a.Region, Summary: fmt.Sprintf("信用核查 %s：%d 个主体，%d 受限，%d 待核实", sc.Purpose, sc.Subjects, sc.Restricted, sc.Review)})
 	})
 	return sc, err
+}
+
+// register looks up, in one indexed query per 500 codes, the valid credit codes of the
+// subjects that are not restricted entities: whether the register has them and their
+// legal representatives there.
+func (s *Service) register(ctx context.Context, subjects []Subject) (Register, error) {
+	var codes []any
+	seen := map[string]bool{}
+	s.Index.mu.RLock()
+	for _, sub := range subjects {
+		c := uscc.Normalize(sub.USCC)
+		if c == "" || seen[c] || s.Index.byCode[c] != nil || uscc.Validate(c) != nil {
+			continue
+		}
+		seen[c] = true
+		codes = append(codes, c)
+	}
+	s.Index.mu.RUnlock()
+	reps := make(map[string]string, len(codes))
+	for len(codes) > 0 {
+		chunk := codes[:min(len(codes), 500)]
+		codes = codes[len(chunk):]
+		rows, err := s.DB.Query(ctx, `SELECT uscc, legal_representative FROM entities WHERE uscc IN (?`+
+			strings.Repeat(",?", len(chunk)-1)+`)`, chunk...)
+		if err != nil {
+			return nil, qcity.Internal(err)
+		}
+		for rows.Next() {
+			var c, rep string
+			if err := rows.Scan(&c, &rep); err != nil {
+				rows.Close()
+				return nil, qcity.Internal(err)
+			}
+			reps[c] = rep
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, qcity.Internal(err)
+		}
+	}
+	return func(code string) (string, bool) {
+		rep, ok := reps[code]
+		return rep, ok
+	}, nil
 }
 
 // storedResult is what a screening row keeps, as deflated JSON.

@@ -170,6 +170,57 @@ func TestScreening(t *testing.T) {
 		if sc.Restricted != 3 || sc.Review != 3 || sc.Code == "" {
 			t.Errorf("summary: %+v", sc)
 		}
+		// A valid credit code that is in no register does not settle it: a restricted
+		// company's name under a made-up code is still found (for review). A bidder
+		// given by its code alone is checked for a barred legal representative too,
+		// the one on the register.
+		madeUp := uscc.Generate(f.rnd, '9', '1', "440803")
+		barredRep := f.entity("湛江市麻章区顺风物流有限公司", "440811", "王帆")
+		sc2 := f.screen(f.client, "bidding",
+			screening.Subject{Ref: "I", USCC: madeUp, Name: "湛江市霞山区海滨水产有限责任公司"},
+			screening.Subject{Ref: "J", USCC: barredRep.USCC},
+			screening.Subject{Ref: "K", USCC: clean.USCC},
+			screening.Subject{Ref: "L", USCC: madeUp},
+		)
+		if r := sc2.Results[0]; r.Status != "review" || r.Match == nil || r.Match.USCC != bad.USCC || len(r.Notes) != 1 || r.Notes[0].Key != "screening.code_unregistered" {
+			t.Errorf("I made-up code with a restricted name: %s %+v %+v", r.Status, r.Match, r.Notes)
+		}
+		if r := sc2.Results[1]; r.Status != "review" || lists(r) != "barred_person" || r.Restrictions[0].Person != "王帆" {
+			t.Errorf("J by code, barred legal representative on the register: %s %s", r.Status, lists(r))
+		}
+		if r := sc2.Results[2]; r.Status != "clear" || len(r.Notes) != 0 {
+			t.Errorf("K clean by code: %+v", r)
+		}
+		if r := sc2.Results[3]; r.Status != "clear" || len(r.Notes) != 1 || r.Notes[0].Key != "screening.code_unregistered" {
+			t.Errorf("L made-up code alone: %+v", r)
+		}
+		// A serious listing for a false annual report bars its legal representative for
+		// three years (企业信息公示暂行条例 Art. 18), for every purpose.
+		liar := f.entity("湛江市坡头区宏图贸易有限公司", "440804", "赵明")
+		if _, err := f.credit.RecordPenalty(f.city, credit.PenaltyInput{USCC: liar.USCC, DecisionNo: "湛坡市监罚〔2026〕2号",
+			DecidedOn: qcity.NewDate(2026, 2, 26), Kinds: []string{"fine"}, Fine: "150000", Domain: "other",
+			Violation: "年度报告隐瞒真实情况、弄虚作假", Basis: "《企业信息公示暂行条例》第十八条", Heavier: true}); err != nil {
+			t.Fatal(err)
+		}
+		fl, err := f.credit.ProposeSerious(f.city, credit.SeriousInput{USCC: liar.USCC, PenaltyDecisionNo: "湛坡市监罚〔2026〕2号", Circumstances: []string{credit.CircumstanceFalseReport},
+			Facts: "年度报告虚报资产与从业人数，情节严重", IntentEstablished: true, Measures: []string{"procurement", "joint_punishment"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.credit.StepSerious(f.city, fl.ID, credit.StepSubmit, "")
+		if _, err := f.credit.StepSerious(f.city, fl.ID, credit.StepApprove, "粤市监信函〔2026〕4号"); err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range screening.Purposes {
+			r := f.screen(f.client, p, screening.Subject{Ref: "M", Name: "湛江市遂溪县新宏贸易有限公司", LegalRepresentative: "赵 明"}).Results[0]
+			if r.Status != "review" || lists(r) != "barred_person" || r.Restrictions[0].Person != "赵明" ||
+				!strings.Contains(r.Restrictions[0].LegalBasis, "第十八条") || r.Restrictions[0].EndsOn != r.Restrictions[0].ListedOn.AddDays(365*3+1) {
+				t.Errorf("%s: M represented by a person barred after a false report: %s %s %+v", p, r.Status, lists(r), r.Restrictions)
+			}
+		}
+		if r := f.screen(f.client, "bidding", screening.Subject{Ref: "N", Name: "湛江市遂溪县新宏贸易有限公司", LegalRepresentative: "赵敏"}).Results[0]; r.Status != "clear" {
+			t.Errorf("N another person: %s %s", r.Status, lists(r))
+		}
 		// Purposes: each gets the restrictions that apply to it.
 		for _, c := range []struct{ purpose, lists string }{
 			{"bidding", "abnormal,serious"}, {"licensing", "serious"}, {"honours", "abnormal,serious"},

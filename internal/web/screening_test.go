@@ -1,9 +1,11 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strings"
@@ -13,6 +15,8 @@ import (
 	"qcity"
 	"qcity/internal/credit"
 	"qcity/internal/db/dbtest"
+
+	"github.com/xuri/excelize/v2"
 )
 
 // listInCounty puts the harness's 霞山区 entity on the abnormal list.
@@ -215,5 +219,69 @@ func TestScreeningPage(t *testing.T) {
 	ent.login("enterprise")
 	if resp, _ := ent.get("/screening"); resp.StatusCode != 403 {
 		t.Errorf("enterprise: %d", resp.StatusCode)
+	}
+}
+
+// An uploaded Excel list of bidders is screened, and the result comes back as Excel
+// with a row per bidder, its status and the basis.
+func TestScreeningPageUploadExcel(t *testing.T) {
+	e := newEnv(t, dbtest.SQLite(t))
+	e.listInCounty()
+	c := e.newClient()
+	c.login("apiuser")
+	c.get("/screening") // for the CSRF token
+	resp, err := c.http.Get(e.ts.URL + "/screening/template")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl, err := excelize.OpenReader(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		t.Fatalf("template: %v", err)
+	}
+	sh := tmpl.GetSheetList()[0]
+	tmpl.SetSheetRow(sh, "A2", &[]any{"b1", "", e.inCounty.USCC, ""})
+	tmpl.SetSheetRow(sh, "A3", &[]any{"b2", "湛江市赤坎区诚信建材有限公司", "", ""})
+	var file bytes.Buffer
+	if err := tmpl.Write(&file); err != nil {
+		t.Fatal(err)
+	}
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	mw.WriteField("csrf", c.csrf)
+	mw.WriteField("purpose", "bidding")
+	fw, _ := mw.CreateFormFile("file", "bidders.xlsx")
+	fw.Write(file.Bytes())
+	mw.Close()
+	req, _ := http.NewRequest("POST", e.ts.URL+"/screening", &body)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	resp, err = c.http.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 303 {
+		t.Fatalf("upload: %d", resp.StatusCode)
+	}
+	loc := resp.Header.Get("Location")
+	resp, err = c.http.Get(e.ts.URL + loc + "/export")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := excelize.OpenReader(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		t.Fatalf("export: %v", err)
+	}
+	rows, _ := out.GetRows(out.GetSheetList()[0])
+	if len(rows) != 3 {
+		t.Fatalf("export rows: %q", rows)
+	}
+	if r := rows[1]; r[0] != "b1" || r[2] != e.inCounty.USCC || r[3] != "受限" || !strings.Contains(strings.Join(r, " "), "经营异常名录") ||
+		!strings.Contains(strings.Join(r, " "), "第十九条") {
+		t.Errorf("restricted bidder row: %q", r)
+	}
+	if r := rows[2]; r[0] != "b2" || r[3] != "未见限制" {
+		t.Errorf("clear bidder row: %q", r)
 	}
 }

@@ -1,0 +1,209 @@
+package web_test
+
+import (
+	"fmt"
+	"html"
+	"regexp"
+	"slices"
+	"testing"
+
+	"qcity"
+	"qcity/internal/db"
+	"qcity/internal/db/dbtest"
+)
+
+// The 导出 Excel of the officials' working lists: each page links to its export with
+// its current filters, the export holds the rows the filtered list holds (every page of
+// them, a county official's own district where the list is scoped), with the page's
+// column labels as headers, and reading it is audited where the data is not public.
+
+var exportLinkRE = regexp.MustCompile(`<a class="button" id="export" href="([^"]*)"`)
+
+// exportLink opens a list page and returns its 导出 Excel link.
+func exportLink(t *testing.T, c *client, page string) string {
+	t.Helper()
+	resp, body := c.get(page)
+	if resp.StatusCode != 200 {
+		t.Fatalf("%s: %d", page, resp.StatusCode)
+	}
+	m := exportLinkRE.FindStringSubmatch(body)
+	if m == nil {
+		t.Fatalf("%s has no export button", page)
+	}
+	return html.UnescapeString(m[1])
+}
+
+// exportVia follows a page's export link and returns the workbook's rows after
+// checking its header.
+func exportVia(t *testing.T, c *client, page, wantLink string, header ...string) [][]string {
+	t.Helper()
+	link := exportLink(t, c, page)
+	if link != wantLink {
+		t.Errorf("%s: export link %q, want %q", page, link, wantLink)
+	}
+	rows := xlsxRows(t, c, link)
+	if len(rows) == 0 || !slices.Equal(rows[0], header) {
+		t.Fatalf("%s: header %q, want %q", link, rows, header)
+	}
+	return rows[1:]
+}
+
+// column returns column i of rows.
+func column(rows [][]string, i int) []string {
+	out := make([]string, len(rows))
+	for j, r := range rows {
+		if i < len(r) {
+			out[j] = r[i]
+		}
+	}
+	return out
+}
+
+// apiColumn lists a JSON API list's items' field, in order.
+func (e *env) apiColumn(path, key, field string) []string {
+	e.t.Helper()
+	st, res := e.api("GET", path, key, "")
+	if st != 200 {
+		e.t.Fatalf("%s: %d %v", path, st, res)
+	}
+	items, _ := res["items"].([]any)
+	out := make([]string, len(items))
+	for i, it := range items {
+		out[i] = fmt.Sprint(it.(map[string]any)[field])
+	}
+	return out
+}
+
+// exportAudits counts the audit records of exports of an object type.
+func (e *env) exportAudits(objectType string) int {
+	e.t.Helper()
+	var n int
+	if err := e.db.QueryRow(t0(), `SELECT COUNT(*) FROM audit_log WHERE action = 'export' AND object_type = ?`, objectType).Scan(&n); err != nil {
+		e.t.Fatal(err)
+	}
+	return n
+}
+
+func TestCertExports(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		bodyKey, cityKey, countyKey := e.keys[qcity.RoleCertificationBody], e.keys[qcity.RoleCityOfficial], e.keys[qcity.RoleCountyOfficial]
+		const number = "2024010718000123"
+		if st, res := e.api("POST", "/api/v1/certificates", bodyKey, e.certJSON(number)); st != 201 {
+			t.Fatal(st, res)
+		}
+		// Leads: three unknown numbers and a certificate shown by another firm.
+		for _, p := range []string{"2025010718999999/verify", "2025010718999998/verify", "03425Q10286R0S/verify",
+			number + "/verify?holder=" + urlQuery(e.outCounty.Name)} {
+			if st, _ := e.api("GET", "/api/v1/certificates/"+p, "", ""); st != 200 {
+				t.Fatalf("verify %s: %d", p, st)
+			}
+		}
+		// A failing sample flags the certificate to its body.
+		st, smp := e.api("POST", "/api/v1/samples", e.keys[qcity.RoleLab], sampleJSON(e, "CP26440803000001", `kind="product";;category="家用电器/电饭锅";;`+
+			`product_name="智能电饭煲";;specification="CFXB40-70 4.0L 220V~ 700W";;stage="production";;`+
+			`producer_uscc="`+e.inCounty.USCC+`";;producer_name="`+e.inCounty.Name+`";;`+
+			`items=[{"item":"输入功率","result":"820","unit":"W","limit":"≤770","lab_verdict":"不合格"}]`))
+		if st != 201 || smp["verdict"] != "fail" {
+			t.Fatalf("sample: %d %v", st, smp)
+		}
+		// Cases: one from a lead against a firm of 440802, one by hand against one of 440803.
+		leads := e.apiColumn("/api/v1/certification/leads?kind=unknown_number&q=2025010718999999", cityKey, "id")
+		if len(leads) != 1 {
+			t.Fatalf("leads: %v", leads)
+		}
+		if st, res := e.api("POST", "/api/v1/certification/cases", cityKey, `{"source":"lead","lead_id":`+leads[0]+`,"offence":"forged",
+			"subject":"`+e.outCounty.Name+`","subject_uscc":"`+e.outCounty.USCC+`","summary":"疑似伪造"}`); st != 201 {
+			t.Fatalf("case: %d %v", st, res)
+		}
+		if st, res := e.api("POST", "/api/v1/certification/cases", cityKey, `{"source":"manual","offence":"misused","number":"`+number+`",
+			"subject":"`+e.inCounty.Name+`","subject_uscc":"`+e.inCounty.USCC+`","summary":"冒用认证证书"}`); st != 201 {
+			t.Fatalf("manual case: %d %v", st, res)
+		}
+
+		city := e.newClient()
+		city.login("city")
+
+		// Leads, as filtered: the open ones by default, then by kind.
+		rows := exportVia(t, city, "/cert/leads", "/cert/leads/export",
+			"证书编号", "认证类别", "线索类型", "获证组织", "出示证书的单位", "查询次数", "首次查询", "最近查询", "处理状态", "说明")
+		if got, want := column(rows, 0), e.apiColumn("/api/v1/certification/leads?state=open", cityKey, "number"); !slices.Equal(got, want) || len(got) != 3 {
+			t.Errorf("open leads: export %v, list %v", got, want)
+		}
+		rows = exportVia(t, city, "/cert/leads?state=&kind=holder_mismatch", "/cert/leads/export?kind=holder_mismatch&state=",
+			"证书编号", "认证类别", "线索类型", "获证组织", "出示证书的单位", "查询次数", "首次查询", "最近查询", "处理状态", "说明")
+		if len(rows) != 1 || rows[0][0] != number || rows[0][2] != "疑似冒用" ||
+			rows[0][3] != e.inCounty.Name || rows[0][4] != e.outCounty.Name || rows[0][5] != "1" || rows[0][7] != "2026-11-27" {
+			t.Errorf("holder-mismatch leads: %q", rows)
+		}
+		rows = xlsxRows(t, city, "/cert/leads/export?state=case")
+		if len(rows) != 2 || rows[1][0] != "2025010718999999" {
+			t.Errorf("leads in a case: %q", rows)
+		}
+
+		// Flags: the officials see every body's, the body its own.
+		rows = exportVia(t, city, "/cert/flags?state=open", "/cert/flags/export?state=open",
+			"证书编号", "认证类别", "获证组织", "统一社会信用代码", "认证机构", "不合格样品", "产品名称", "不合格项目", "检验机构",
+			"转核查日期", "答复期限", "核查状态", "核查结论", "答复日期", "核查说明")
+		if len(rows) != 1 || rows[0][0] != number || rows[0][4] != e.certBody.Name || rows[0][5] != "CP26440803000001" ||
+			rows[0][9] != "2026-11-27" || rows[0][11] != "待答复" {
+			t.Errorf("flags: %q", rows)
+		}
+		if rows := xlsxRows(t, city, "/cert/flags/export?state=responded"); len(rows) != 1 {
+			t.Errorf("responded flags: %q", rows)
+		}
+		body := e.newClient()
+		body.login("certbody")
+		if rows := xlsxRows(t, body, "/cert/flags/export"); len(rows) != 2 || rows[1][0] != number {
+			t.Errorf("the body's flags: %q", rows)
+		}
+
+		// Cases: all for the city, the county official's district only.
+		header := []string{"案件编号", "违法类型", "当事人", "当事人统一社会信用代码", "行政区划", "证书编号", "立案日期", "案件状态", "处理结果", "结案日期", "案情摘要"}
+		rows = exportVia(t, city, "/cert/cases?state=open", "/cert/cases/export?state=open", header...)
+		if got, want := column(rows, 0), e.apiColumn("/api/v1/certification/cases?state=open", cityKey, "case_no"); !slices.Equal(got, want) || len(got) != 2 {
+			t.Errorf("cases: export %v, list %v", got, want)
+		}
+		county := e.newClient()
+		county.login("county")
+		rows = exportVia(t, county, "/cert/cases", "/cert/cases/export", header...)
+		if got, want := column(rows, 0), e.apiColumn("/api/v1/certification/cases", countyKey, "case_no"); !slices.Equal(got, want) ||
+			len(got) != 1 || rows[0][3] != e.inCounty.USCC || rows[0][4] != "霞山区" {
+			t.Errorf("county cases: export %q, list %v", rows, want)
+		}
+		if rows := xlsxRows(t, city, "/cert/cases/export?q="+urlQuery(e.outCounty.USCC)); len(rows) != 2 || rows[1][2] != e.outCounty.Name {
+			t.Errorf("cases by keyword: %q", rows)
+		}
+
+		// Bodies and labs with their approvals.
+		rows = exportVia(t, city, "/cert/bodies", "/cert/bodies/export", "名称", "统一社会信用代码", "资质证书编号", "资质范围", "有效期至", "证书数", "资质状态")
+		if len(rows) != 1 || rows[0][0] != e.certBody.Name || rows[0][4] != "2029-12-31" || rows[0][5] != "1" {
+			t.Errorf("bodies: %q", rows)
+		}
+		rows = exportVia(t, city, "/cert/bodies?kind=lab", "/cert/bodies/export?kind=lab", "名称", "统一社会信用代码", "资质证书编号", "资质范围", "有效期至", "资质状态")
+		if len(rows) != 1 || rows[0][0] != e.lab.Name {
+			t.Errorf("labs: %q", rows)
+		}
+
+		// English headers; bad filters are refused as on the page.
+		city.get("/lang?to=en&next=/")
+		if rows := xlsxRows(t, city, "/cert/cases/export"); rows[0][0] != "Case number" {
+			t.Errorf("English header: %q", rows[0])
+		}
+		for _, p := range []string{"/cert/leads/export?state=lost", "/cert/cases/export?state=lost", "/cert/flags/export?offset=x", "/cert/bodies/export?kind=bank"} {
+			if resp, _ := city.get(p); resp.StatusCode != 422 {
+				t.Errorf("%s: %d", p, resp.StatusCode)
+			}
+		}
+
+		// Reading the non-public lists is audited; an API key's export as well.
+		for _, o := range []string{"cert_lead", "cert_flag", "cert_case"} {
+			if e.exportAudits(o) == 0 {
+				t.Errorf("no audit record of the %s export", o)
+			}
+		}
+		if st, _ := e.api("GET", "/cert/leads/export", bodyKey, ""); st != 403 {
+			t.Errorf("a body's leads export: %d", st)
+		}
+	})
+}

@@ -8,8 +8,10 @@ import (
 	"testing"
 
 	"qcity"
+	"qcity/internal/credit"
 	"qcity/internal/db"
 	"qcity/internal/db/dbtest"
+	"qcity/internal/locale"
 )
 
 // The 导出 Excel of the officials' working lists: each page links to its export with
@@ -206,4 +208,121 @@ func TestCertExports(t *testing.T) {
 			t.Errorf("a body's leads export: %d", st)
 		}
 	})
+}
+
+func TestCreditWorkExports(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		w := e.creditWorld()
+		if _, err := e.credit.FileReport(qcity.WithActor(sys(), enterpriseActor(e)), goodReport(e.inCounty.USCC, 2025)); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.credit.ApplyRepair(qcity.WithActor(sys(), enterpriseActor(e)), credit.RepairInput{USCC: e.inCounty.USCC,
+			Target: credit.TargetAbnormal, TargetID: w.abnormal.ID, Statement: "已补报并公示 2025 年度报告",
+			Files: []credit.Upload{{Name: "证明.pdf", Role: "evidence", Data: pdfBytes()}}}); err != nil {
+			t.Fatal(err)
+		}
+		city, county := e.newClient(), e.newClient()
+		city.login("city")
+		county.login("county")
+
+		// Abnormal list: the tab as filtered; a county official's district only.
+		abnormalHeader := []string{"名称", "统一社会信用代码", "行政区划", "列入原因", "报告年度", "提出日期", "应决定日期", "列入日期",
+			"决定书文号", "作出决定机关", "状态", "移出日期", "移出原因", "异议"}
+		abnormalHeader = e.headersOf(abnormalHeader, "field.name", "field.uscc", "field.region_code", "creditui.reason", "creditui.col_report_year",
+			"creditui.proposed_on", "creditui.decide_by", "creditui.listed_on", "creditui.decision_no", "creditui.authority", "field.state",
+			"creditui.removed_on", "creditui.removal_reason", "creditui.objection")
+		rows := exportVia(t, city, "/credit/abnormal?tab=listed&q="+urlQuery("海滨"), "/credit/abnormal/export?q="+urlQuery("海滨")+"&tab=listed", abnormalHeader...)
+		if len(rows) != 1 || rows[0][1] != e.inCounty.USCC || rows[0][2] != "霞山区" || rows[0][4] != "2025" || rows[0][7] != "2026-07-01" || rows[0][10] != "列入" {
+			t.Errorf("listed: %q", rows)
+		}
+		rows = exportVia(t, city, "/credit/abnormal", "/credit/abnormal/export", abnormalHeader...)
+		if !slices.Contains(column(rows, 1), e.outCounty.USCC) || slices.Contains(column(rows, 1), e.inCounty.USCC) {
+			t.Errorf("city proposals: %q", rows)
+		}
+		rows = exportVia(t, county, "/credit/abnormal?tab=proposed&region=440802", "/credit/abnormal/export?region=440802&tab=proposed", abnormalHeader...)
+		for _, r := range rows {
+			if r[2] != "霞山区" || r[1] == e.outCounty.USCC {
+				t.Errorf("county proposals hold another district's: %q", r)
+			}
+		}
+
+		// Serious list.
+		seriousHeader := e.headersOf(nil, "field.name", "field.uscc", "field.region_code", "creditui.circumstances", "creditui.penalty_decision",
+			"creditui.proposed_on", "creditui.listed_on", "creditui.decision_no", "creditui.expires_on", "field.state", "creditui.removed_on")
+		rows = exportVia(t, city, "/credit/serious?state=proposed", "/credit/serious/export?state=proposed", seriousHeader...)
+		if len(rows) != 1 || rows[0][1] != e.outCounty.USCC || rows[0][4] != w.outPenalty.DecisionNo || rows[0][5] != "2026-07-15" || rows[0][9] != "拟列入" {
+			t.Errorf("serious: %q", rows)
+		}
+		if rows := exportVia(t, county, "/credit/serious?state=proposed", "/credit/serious/export?state=proposed", seriousHeader...); len(rows) != 0 {
+			t.Errorf("county serious: %q", rows)
+		}
+
+		// Penalties: every page of the list, not the one shown.
+		penaltyHeader := e.headersOf(nil, "creditui.decision_no", "field.name", "field.uscc", "field.region_code", "creditui.kinds",
+			"creditui.fine_yuan", "creditui.confiscated_yuan", "creditui.violation", "creditui.basis", "creditui.decided_on",
+			"creditui.authority", "field.state", "creditui.published_on", "creditui.publicity_ends_on", "creditui.credit_china")
+		rows = exportVia(t, city, "/credit/penalties?limit=1", "/credit/penalties/export", penaltyHeader...)
+		if got := column(rows, 0); len(got) != 2 || !slices.Contains(got, w.penalty.DecisionNo) || !slices.Contains(got, w.outPenalty.DecisionNo) {
+			t.Errorf("penalties: %q", rows)
+		}
+		rows = exportVia(t, county, "/credit/penalties", "/credit/penalties/export", penaltyHeader...)
+		if len(rows) != 1 || rows[0][0] != w.penalty.DecisionNo || rows[0][5] != "5000" || rows[0][9] != "2026-07-10" || rows[0][11] != "公示中" {
+			t.Errorf("county penalties: %q", rows)
+		}
+
+		// Repairs: open ones by default.
+		repairHeader := e.headersOf(nil, "creditui.next_deadline", "creditui.days_left", "field.name", "field.uscc", "field.region_code",
+			"creditui.target", "creditui.applied_on", "field.state", "creditui.decided_on")
+		rows = exportVia(t, city, "/credit/repairs", "/credit/repairs/export", repairHeader...)
+		if len(rows) != 1 || rows[0][3] != e.inCounty.USCC || rows[0][0] == "" || rows[0][6] != "2026-07-15" || rows[0][7] != "已申请" {
+			t.Errorf("repairs: %q", rows)
+		}
+		if rows := xlsxRows(t, city, "/credit/repairs/export?state=approved"); len(rows) != 1 {
+			t.Errorf("approved repairs: %q", rows)
+		}
+
+		// Risk classes: the distribution, as on the page, for officials only.
+		rows = exportVia(t, city, "/credit/risk", "/credit/risk/export", e.headersOf(nil, "creditui.risk_class", "creditui.entities",
+			"creditui.share_pct", "creditui.inspection_ratio_pct")...)
+		if len(rows) != 5 || rows[4][0] != "合计" {
+			t.Errorf("risk: %q", rows)
+		}
+		sum := 0
+		for _, r := range rows[:4] {
+			n := 0
+			fmt.Sscan(r[1], &n)
+			sum += n
+		}
+		if fmt.Sprint(sum) != rows[4][1] || sum == 0 {
+			t.Errorf("risk rows add up to %d, total %s", sum, rows[4][1])
+		}
+		if resp, _ := e.newClient().get("/credit/risk/export"); resp.StatusCode != 303 {
+			t.Errorf("anonymous risk export: %d", resp.StatusCode)
+		}
+		if st, _ := e.api("GET", "/credit/risk/export", e.keys[qcity.RoleAPIClient], ""); st != 403 {
+			t.Errorf("API client's risk export: %d", st)
+		}
+
+		for _, o := range []string{"abnormal", "serious", "penalty", "repair", "risk"} {
+			if e.exportAudits(o) == 0 {
+				t.Errorf("no audit record of the %s export", o)
+			}
+		}
+	})
+}
+
+// headersOf is the Chinese text of locale keys, the export's header; want, when
+// given, is checked against it (it spells the header out for the reader).
+func (e *env) headersOf(want []string, keys ...string) []string {
+	e.t.Helper()
+	c := locale.Default()
+	out := make([]string, len(keys))
+	for i, k := range keys {
+		out[i] = c.T(locale.ZH, k, nil)
+	}
+	if want != nil && !slices.Equal(want, out) {
+		e.t.Errorf("header %q, want %q", out, want)
+	}
+	return out
 }

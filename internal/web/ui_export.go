@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"qcity"
 	"qcity/internal/certification"
+	"qcity/internal/credit"
 	"qcity/internal/locale"
 	"qcity/internal/registry"
 	"qcity/internal/sheet"
@@ -274,7 +277,7 @@ func (p *page) ExportURL(list string) string {
 	q := url.Values{}
 	for k, v := range p.Query {
 		switch k {
-		case "limit", "offset", "saved", "imported":
+		case "limit", "offset", "saved", "imported", "confirmed", "skipped":
 		default:
 			q[k] = v
 		}
@@ -283,4 +286,208 @@ func (p *page) ExportURL(list string) string {
 		return list + "/export"
 	}
 	return list + "/export?" + q.Encode()
+}
+
+// --- Credit supervision (信用监管) -------------------------------------------------------
+
+// handleAbnormalExport exports the tab of /credit/abnormal (proposed, listed or ended)
+// as filtered; a county official's district only.
+func (s *Server) handleAbnormalExport(w http.ResponseWriter, r *http.Request) {
+	if err := pageQuery(r); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	q := r.URL.Query()
+	state, ok := abnormalTabs[q.Get("tab")]
+	if !ok {
+		state = abnormalTabs["proposed"]
+	}
+	f := credit.AbnormalFilter{State: state, Region: officialRegion(reqFrom(r.Context()).Actor, q.Get("region")), Q: strings.TrimSpace(q.Get("q"))}
+	t := s.exportT(r)
+	s.writeListExport(w, r, listExport{Sheet: "creditui.abnormal_work", File: "abnormal", Audit: "abnormal", Batch: credit.MaxPageSize,
+		Cols: []exportCol{{"field.name", sheet.Text}, {"field.uscc", sheet.Text}, {"field.region_code", sheet.Text},
+			{"creditui.reason", sheet.Text}, {"creditui.col_report_year", sheet.Number}, {"creditui.proposed_on", sheet.Date},
+			{"creditui.decide_by", sheet.Date}, {"creditui.listed_on", sheet.Date}, {"creditui.decision_no", sheet.Text},
+			{"creditui.authority", sheet.Text}, {"field.state", sheet.Text}, {"creditui.removed_on", sheet.Date},
+			{"creditui.removal_reason", sheet.Text}, {"creditui.objection", sheet.Text}},
+		Page: func(limit, offset int) ([][]string, int, error) {
+			f.Limit, f.Offset = limit, offset
+			items, total, err := s.Credit.FindAbnormals(r.Context(), f, true)
+			rows := make([][]string, len(items))
+			for i, a := range items {
+				year, objection := "", ""
+				if a.ReportYear > 0 {
+					year = strconv.Itoa(a.ReportYear)
+				}
+				if a.ObjectionState != "" {
+					objection = t("credit.ostate." + a.ObjectionState)
+				}
+				rows[i] = []string{a.Name, a.USCC, s.regionName(a.Region), t("credit.reason." + a.Reason), year, dateText(a.ProposedOn),
+					dateText(a.DecideBy), dateText(a.ListedOn), a.DecisionNo, a.Authority, t("credit.astate." + a.State),
+					dateText(a.RemovedOn), a.RemovalReason, objection}
+			}
+			return rows, total, err
+		}})
+}
+
+// handleSeriousExport exports /credit/serious's list as filtered (not the open
+// proposals above it, which the state filter selects as well).
+func (s *Server) handleSeriousExport(w http.ResponseWriter, r *http.Request) {
+	if err := pageQuery(r); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	q := r.URL.Query()
+	f := credit.SeriousFilter{State: q.Get("state"), Q: strings.TrimSpace(q.Get("q")), Region: officialRegion(reqFrom(r.Context()).Actor, q.Get("region"))}
+	if f.State != "" && !slices.Contains(seriousStates, f.State) {
+		f.State = ""
+	}
+	t := s.exportT(r)
+	s.writeListExport(w, r, listExport{Sheet: "creditui.serious_work", File: "serious", Audit: "serious", Batch: credit.MaxPageSize,
+		Cols: []exportCol{{"field.name", sheet.Text}, {"field.uscc", sheet.Text}, {"field.region_code", sheet.Text},
+			{"creditui.circumstances", sheet.Text}, {"creditui.penalty_decision", sheet.Text}, {"creditui.proposed_on", sheet.Date},
+			{"creditui.listed_on", sheet.Date}, {"creditui.decision_no", sheet.Text}, {"creditui.expires_on", sheet.Date},
+			{"field.state", sheet.Text}, {"creditui.removed_on", sheet.Date}},
+		Page: func(limit, offset int) ([][]string, int, error) {
+			f.Limit, f.Offset = limit, offset
+			items, total, err := s.Credit.FindSeriousList(r.Context(), f, true)
+			rows := make([][]string, len(items))
+			for i, l := range items {
+				circ := make([]string, len(l.Circumstances))
+				for j, c := range l.Circumstances {
+					circ[j] = t("credit.circ." + c)
+				}
+				rows[i] = []string{l.Name, l.USCC, s.regionName(l.Region), strings.Join(circ, "；"), l.PenaltyNo, dateText(l.ProposedOn),
+					dateText(l.ListedOn), l.DecisionNo, dateText(l.ExpiresOn), t("credit.sstate." + l.State), dateText(l.RemovedOn)}
+			}
+			return rows, total, err
+		}})
+}
+
+// handlePenaltyExport exports /credit/penalties as filtered.
+func (s *Server) handlePenaltyExport(w http.ResponseWriter, r *http.Request) {
+	if err := pageQuery(r); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	q := r.URL.Query()
+	f := credit.PenaltyFilter{State: q.Get("state"), Q: strings.TrimSpace(q.Get("q")), Region: officialRegion(reqFrom(r.Context()).Actor, q.Get("region"))}
+	if !slices.Contains(penaltyStates, f.State) {
+		f.State = "all"
+	}
+	t := s.exportT(r)
+	yuan := func(fen int64) string {
+		if fen == 0 {
+			return ""
+		}
+		return credit.FormatYuan(fen)
+	}
+	s.writeListExport(w, r, listExport{Sheet: "creditui.penalty_work", File: "penalties", Audit: "penalty", Batch: credit.MaxPageSize,
+		Cols: []exportCol{{"creditui.decision_no", sheet.Text}, {"field.name", sheet.Text}, {"field.uscc", sheet.Text},
+			{"field.region_code", sheet.Text}, {"creditui.kinds", sheet.Text}, {"creditui.fine_yuan", sheet.Number},
+			{"creditui.confiscated_yuan", sheet.Number}, {"creditui.violation", sheet.Text}, {"creditui.basis", sheet.Text},
+			{"creditui.decided_on", sheet.Date}, {"creditui.authority", sheet.Text}, {"field.state", sheet.Text},
+			{"creditui.published_on", sheet.Date}, {"creditui.publicity_ends_on", sheet.Date}, {"creditui.credit_china", sheet.Text}},
+		Page: func(limit, offset int) ([][]string, int, error) {
+			f.Limit, f.Offset = limit, offset
+			items, total, err := s.Credit.FindPenalties(r.Context(), f)
+			rows := make([][]string, len(items))
+			for i, p := range items {
+				kinds := make([]string, len(p.Kinds))
+				for j, k := range p.Kinds {
+					kinds[j] = t("credit.kind." + string(k))
+				}
+				cc := "credit.cc.none"
+				if p.CreditChinaStatus != "" {
+					cc = "credit.cc." + p.CreditChinaStatus
+				}
+				rows[i] = []string{p.DecisionNo, p.Name, p.USCC, s.regionName(p.Region), strings.Join(kinds, "、"), yuan(p.FineFen),
+					yuan(p.ConfiscatedFen), p.Violation, p.Basis, dateText(p.DecidedOn), p.Authority, t("credit.pstate." + p.State),
+					dateText(p.PublishedOn), dateText(p.PublicityEndsOn), t(cc)}
+			}
+			return rows, total, err
+		}})
+}
+
+// handleRepairExport exports /credit/repairs as filtered (open ones by default), open
+// applications first and the nearest deadline first, as the page orders them.
+func (s *Server) handleRepairExport(w http.ResponseWriter, r *http.Request) {
+	if err := pageQuery(r); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	state := r.URL.Query().Get("state")
+	if !slices.Contains(repairStates, state) {
+		state = "open"
+	}
+	if state == "all" {
+		state = ""
+	}
+	t := s.exportT(r)
+	today := qcity.DateOf(s.Clock.Now())
+	s.writeListExport(w, r, listExport{Sheet: "creditui.repair_work", File: "repairs", Audit: "repair", Batch: maxListExportRows + 1,
+		Cols: []exportCol{{"creditui.next_deadline", sheet.Date}, {"creditui.days_left", sheet.Text}, {"field.name", sheet.Text},
+			{"field.uscc", sheet.Text}, {"field.region_code", sheet.Text}, {"creditui.target", sheet.Text}, {"creditui.applied_on", sheet.Date},
+			{"field.state", sheet.Text}, {"creditui.decided_on", sheet.Date}},
+		// Every row at once, to sort them as the page sorts one page.
+		Page: func(_, _ int) ([][]string, int, error) {
+			var all []repairRow
+			for offset := 0; ; {
+				items, total, err := s.Credit.FindRepairs(r.Context(), credit.RepairFilter{State: state, Limit: credit.MaxPageSize, Offset: offset})
+				if err != nil || total > maxListExportRows {
+					return nil, total, err
+				}
+				for _, it := range items {
+					all = append(all, s.repairRowOf(it, today))
+				}
+				offset += len(items)
+				if len(items) == 0 || offset >= total {
+					break
+				}
+			}
+			slices.SortStableFunc(all, repairOrder)
+			rows := make([][]string, len(all))
+			for i, x := range all {
+				due, left := "", ""
+				if x.Open {
+					due, left = x.Due.String(), strconv.Itoa(x.DaysLeft)
+					if x.Urgency == "overdue" {
+						left = t("creditui.overdue")
+					}
+				}
+				rows[i] = []string{due, left, x.Name, x.USCC, s.regionName(x.Region), t("credit.target." + x.Target), dateText(x.AppliedOn),
+					t("credit.rstate." + x.State), dateText(x.DecidedOn)}
+			}
+			return rows, len(rows), nil
+		}})
+}
+
+// handleRiskExport exports the risk-class distribution of /credit/risk (internal, for
+// officials only; a county official's district only) with its total.
+func (s *Server) handleRiskExport(w http.ResponseWriter, r *http.Request) {
+	t := s.exportT(r)
+	s.writeListExport(w, r, listExport{Sheet: "creditui.risk", File: "risk-classes", Audit: "risk",
+		Cols: []exportCol{{"creditui.risk_class", sheet.Text}, {"creditui.entities", sheet.Number}, {"creditui.share_pct", sheet.Number},
+			{"creditui.inspection_ratio_pct", sheet.Number}},
+		Page: func(_, _ int) ([][]string, int, error) {
+			dist, err := s.Credit.RiskDistribution(r.Context(), reqFrom(r.Context()).Actor.Region)
+			if err != nil {
+				return nil, 0, err
+			}
+			cfg := s.Credit.Config().Risk
+			total := 0
+			for _, c := range credit.RiskClasses {
+				total += dist[c]
+			}
+			var rows [][]string
+			for _, c := range credit.RiskClasses {
+				share := ""
+				if total > 0 {
+					share = strconv.FormatFloat(float64(dist[c])*100/float64(total), 'f', 2, 64)
+				}
+				rows = append(rows, []string{t("credit.risk." + c), strconv.Itoa(dist[c]), share, strconv.FormatFloat(cfg.Ratio(c), 'f', -1, 64)})
+			}
+			rows = append(rows, []string{t("creditui.total"), strconv.Itoa(total), "", ""})
+			return rows, len(rows), nil
+		}})
 }

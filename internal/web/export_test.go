@@ -326,3 +326,23 @@ func (e *env) headersOf(want []string, keys ...string) []string {
 	}
 	return out
 }
+
+func TestOrganisationExport(t *testing.T) {
+	e := newEnv(t, dbtest.SQLite(t))
+	city := e.newClient()
+	city.login("county")
+	header := e.headersOf([]string{"名称", "机构类型", "统一社会信用代码", "资质证书编号", "行政区划", "住所", "资质范围", "有效期至", "状态"},
+		"field.name", "field.org_kind", "field.uscc", "field.accreditation_no", "field.region_code", "field.address", "field.scope",
+		"field.valid_until", "field.status")
+	rows := exportVia(t, city, "/organisations?limit=1", "/organisations/export", header...)
+	if got, want := column(rows, 0), e.apiColumn("/api/v1/organisations?limit=1000", "", "name"); !slices.Equal(got, want) || len(got) != 2 {
+		t.Errorf("organisations: export %v, list %v", got, want)
+	}
+	rows = exportVia(t, city, "/organisations?kind=certification_body&q="+urlQuery("华南"), "/organisations/export?kind=certification_body&q="+urlQuery("华南"), header...)
+	if len(rows) != 1 || rows[0][0] != e.certBody.Name || rows[0][1] != "认证机构" || rows[0][7] != "2029-12-31" {
+		t.Errorf("certification bodies: %q", rows)
+	}
+	if resp, _ := city.get("/organisations/export?kind=bank"); resp.StatusCode != 422 {
+		t.Errorf("unknown kind: %d", resp.StatusCode)
+	}
+}

@@ -41,7 +41,7 @@ var access = map[string][]string{
 	"POST /entities": officials, "GET /entities/import": officials, "GET /entities/import/template": officials,
 	"POST /entities/import": officials, "GET /entities/import/jobs/{job}": officials, "GET /entities/{uscc}": officials, "GET /entities/{uscc}/edit": officials,
 	"POST /entities/{uscc}": officials, "POST /entities/{uscc}/products": officials,
-	"GET /organisations": officials, "GET /organisations/new": officials, "POST /organisations": officials,
+	"GET /organisations": officials, "GET /organisations/export": officials, "GET /organisations/new": officials, "POST /organisations": officials,
 	"GET /organisations/{id}/edit": officials, "POST /organisations/{id}": officials,
 	"GET /audit":       officials,
 	"GET /admin/users": adminOnly, "POST /admin/users": adminOnly, "POST /admin/users/{id}/disable": adminOnly,

@@ -244,6 +244,7 @@ func (s *Server) registerRoutes() {
 	official("POST", "/entities/{uscc}", s.handleEntityUpdate)
 	official("POST", "/entities/{uscc}/products", s.handleProductCreate)
 	official("GET", "/organisations", s.handleOrgList)
+	official("GET", "/organisations/export", s.handleOrgExport)
 	official("GET", "/organisations/new", s.handleOrgNew)
 	official("POST", "/organisations", s.handleOrgCreate)
 	official("GET", "/organisations/{id}/edit", s.handleOrgEdit)

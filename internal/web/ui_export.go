@@ -491,3 +491,30 @@ func (s *Server) handleRiskExport(w http.ResponseWriter, r *http.Request) {
 			return rows, len(rows), nil
 		}})
 }
+
+// --- Organisations (机构名录) ------------------------------------------------------------
+
+// handleOrgExport exports /organisations as filtered. The directory is public (GET
+// /api/v1/organisations), so the export is not audited.
+func (s *Server) handleOrgExport(w http.ResponseWriter, r *http.Request) {
+	f, err := orgFilterOf(r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	t := s.exportT(r)
+	s.writeListExport(w, r, listExport{Sheet: "ui.organisations", File: "organisations", Batch: registry.MaxPageSize,
+		Cols: []exportCol{{"field.name", sheet.Text}, {"field.org_kind", sheet.Text}, {"field.uscc", sheet.Text},
+			{"field.accreditation_no", sheet.Text}, {"field.region_code", sheet.Text}, {"field.address", sheet.Text},
+			{"field.scope", sheet.Text}, {"field.valid_until", sheet.Date}, {"field.status", sheet.Text}},
+		Page: func(limit, offset int) ([][]string, int, error) {
+			f.Limit, f.Offset = limit, offset
+			items, total, err := s.Registry.FindOrganisations(r.Context(), f)
+			rows := make([][]string, len(items))
+			for i, o := range items {
+				rows[i] = []string{o.Name, t("registry.org_kind." + string(o.Kind)), o.USCC, o.AccreditationNo, s.regionName(o.Region),
+					o.Address, o.Scope, dateText(o.ValidUntil), t("registry.org_status." + string(o.Status))}
+			}
+			return rows, total, err
+		}})
+}

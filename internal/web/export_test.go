@@ -5,6 +5,7 @@ import (
 	"html"
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
 
 	"qcity"
@@ -344,5 +345,33 @@ func TestOrganisationExport(t *testing.T) {
 	}
 	if resp, _ := city.get("/organisations/export?kind=bank"); resp.StatusCode != 422 {
 		t.Errorf("unknown kind: %d", resp.StatusCode)
+	}
+}
+
+// The export buttons that were there before keep the page's filters: a query written
+// after a literal "?" in a template is escaped by html/template as one component
+// (q%3dabc%26status%3d…), which the export read as no filter at all.
+func TestExportLinksKeepFilters(t *testing.T) {
+	e := newEnv(t, dbtest.SQLite(t))
+	c := e.newClient()
+	c.login("city")
+	link := regexp.MustCompile(`href="(/[a-z/-]*/export[^"]*)"`)
+	for page, want := range map[string]string{
+		"/cert?q=abc&status=valid":                "/cert/export?q=abc&status=valid",
+		"/lists/abnormal?q=abc&region=440803":     "/lists/abnormal/export?q=abc&region=440803",
+		"/lists/serious?q=abc":                    "/lists/serious/export?q=abc",
+		"/credit/reports?year=2025&region=440803": "/credit/reports/export?as_of=2026-11-27&region=440803&year=2025",
+		"/quality/standards?q=abc":                "/quality/standards/export?q=abc",
+	} {
+		_, body := c.get(page)
+		m := link.FindStringSubmatch(body)
+		if m == nil {
+			t.Errorf("%s: no export link", page)
+			continue
+		}
+		got := html.UnescapeString(m[1])
+		if !strings.Contains(got, want) {
+			t.Errorf("%s: export link %q, want %q", page, got, want)
+		}
 	}
 }

@@ -28,7 +28,6 @@ type certListData struct {
 	Items   []certification.Certificate
 	Schemes []certification.SchemeInfo
 	Body    bool // a body's own list
-	Query   string
 	Pager
 }
 
@@ -68,7 +67,6 @@ func (s *Server) handleCertList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d.Items, d.Pager = items, newPager(total, f.Limit, f.Offset)
-	d.Query = r.URL.RawQuery
 	title := "certui.registry"
 	if d.Body {
 		title = "certui.my_certificates"

@@ -911,6 +911,20 @@ func (s *Server) repairRowOf(rp credit.Repair, today qcity.Date) repairRow {
 	return row
 }
 
+// repairOrder puts open applications first, the nearest deadline first.
+func repairOrder(a, b repairRow) int {
+	if a.Open != b.Open {
+		if a.Open {
+			return -1
+		}
+		return 1
+	}
+	if a.Open {
+		return cmp.Compare(a.Due.String(), b.Due.String())
+	}
+	return 0
+}
+
 var repairStates = []string{"open", credit.RepairApplied, credit.RepairAccepted, credit.RepairApproved, credit.RepairRejected, "all"}
 
 type repairWorkData struct {
@@ -948,19 +962,7 @@ func (s *Server) handleRepairWork(w http.ResponseWriter, r *http.Request) {
 	for _, it := range items {
 		d.Rows = append(d.Rows, s.repairRowOf(it, today))
 	}
-	// Open applications first, the nearest deadline first.
-	slices.SortStableFunc(d.Rows, func(a, b repairRow) int {
-		if a.Open != b.Open {
-			if a.Open {
-				return -1
-			}
-			return 1
-		}
-		if a.Open {
-			return cmp.Compare(a.Due.String(), b.Due.String())
-		}
-		return 0
-	})
+	slices.SortStableFunc(d.Rows, repairOrder)
 	d.Pager = newPager(total, limit, offset)
 	s.render(w, r, http.StatusOK, "credit_repairs", p)
 }

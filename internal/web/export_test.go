@@ -1,0 +1,377 @@
+package web_test
+
+import (
+	"fmt"
+	"html"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"qcity"
+	"qcity/internal/credit"
+	"qcity/internal/db"
+	"qcity/internal/db/dbtest"
+	"qcity/internal/locale"
+)
+
+// The 导出 Excel of the officials' working lists: each page links to its export with
+// its current filters, the export holds the rows the filtered list holds (every page of
+// them, a county official's own district where the list is scoped), with the page's
+// column labels as headers, and reading it is audited where the data is not public.
+
+var exportLinkRE = regexp.MustCompile(`<a class="button" id="export" href="([^"]*)"`)
+
+// exportLink opens a list page and returns its 导出 Excel link.
+func exportLink(t *testing.T, c *client, page string) string {
+	t.Helper()
+	resp, body := c.get(page)
+	if resp.StatusCode != 200 {
+		t.Fatalf("%s: %d", page, resp.StatusCode)
+	}
+	m := exportLinkRE.FindStringSubmatch(body)
+	if m == nil {
+		t.Fatalf("%s has no export button", page)
+	}
+	return html.UnescapeString(m[1])
+}
+
+// exportVia follows a page's export link and returns the workbook's rows after
+// checking its header.
+func exportVia(t *testing.T, c *client, page, wantLink string, header ...string) [][]string {
+	t.Helper()
+	link := exportLink(t, c, page)
+	if link != wantLink {
+		t.Errorf("%s: export link %q, want %q", page, link, wantLink)
+	}
+	rows := xlsxRows(t, c, link)
+	if len(rows) == 0 || !slices.Equal(rows[0], header) {
+		t.Fatalf("%s: header %q, want %q", link, rows, header)
+	}
+	return rows[1:]
+}
+
+// column returns column i of rows.
+func column(rows [][]string, i int) []string {
+	out := make([]string, len(rows))
+	for j, r := range rows {
+		if i < len(r) {
+			out[j] = r[i]
+		}
+	}
+	return out
+}
+
+// apiColumn lists a JSON API list's items' field, in order.
+func (e *env) apiColumn(path, key, field string) []string {
+	e.t.Helper()
+	st, res := e.api("GET", path, key, "")
+	if st != 200 {
+		e.t.Fatalf("%s: %d %v", path, st, res)
+	}
+	items, _ := res["items"].([]any)
+	out := make([]string, len(items))
+	for i, it := range items {
+		out[i] = fmt.Sprint(it.(map[string]any)[field])
+	}
+	return out
+}
+
+// exportAudits counts the audit records of exports of an object type.
+func (e *env) exportAudits(objectType string) int {
+	e.t.Helper()
+	var n int
+	if err := e.db.QueryRow(t0(), `SELECT COUNT(*) FROM audit_log WHERE action = 'export' AND object_type = ?`, objectType).Scan(&n); err != nil {
+		e.t.Fatal(err)
+	}
+	return n
+}
+
+func TestCertExports(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		bodyKey, cityKey, countyKey := e.keys[qcity.RoleCertificationBody], e.keys[qcity.RoleCityOfficial], e.keys[qcity.RoleCountyOfficial]
+		const number = "2024010718000123"
+		if st, res := e.api("POST", "/api/v1/certificates", bodyKey, e.certJSON(number)); st != 201 {
+			t.Fatal(st, res)
+		}
+		// Leads: three unknown numbers and a certificate shown by another firm.
+		for _, p := range []string{"2025010718999999/verify", "2025010718999998/verify", "03425Q10286R0S/verify",
+			number + "/verify?holder=" + urlQuery(e.outCounty.Name)} {
+			if st, _ := e.api("GET", "/api/v1/certificates/"+p, "", ""); st != 200 {
+				t.Fatalf("verify %s: %d", p, st)
+			}
+		}
+		// A failing sample flags the certificate to its body.
+		st, smp := e.api("POST", "/api/v1/samples", e.keys[qcity.RoleLab], sampleJSON(e, "CP26440803000001", `kind="product";;category="家用电器/电饭锅";;`+
+			`product_name="智能电饭煲";;specification="CFXB40-70 4.0L 220V~ 700W";;stage="production";;`+
+			`producer_uscc="`+e.inCounty.USCC+`";;producer_name="`+e.inCounty.Name+`";;`+
+			`items=[{"item":"输入功率","result":"820","unit":"W","limit":"≤770","lab_verdict":"不合格"}]`))
+		if st != 201 || smp["verdict"] != "fail" {
+			t.Fatalf("sample: %d %v", st, smp)
+		}
+		// Cases: one from a lead against a firm of 440802, one by hand against one of 440803.
+		leads := e.apiColumn("/api/v1/certification/leads?kind=unknown_number&q=2025010718999999", cityKey, "id")
+		if len(leads) != 1 {
+			t.Fatalf("leads: %v", leads)
+		}
+		if st, res := e.api("POST", "/api/v1/certification/cases", cityKey, `{"source":"lead","lead_id":`+leads[0]+`,"offence":"forged",
+			"subject":"`+e.outCounty.Name+`","subject_uscc":"`+e.outCounty.USCC+`","summary":"疑似伪造"}`); st != 201 {
+			t.Fatalf("case: %d %v", st, res)
+		}
+		if st, res := e.api("POST", "/api/v1/certification/cases", cityKey, `{"source":"manual","offence":"misused","number":"`+number+`",
+			"subject":"`+e.inCounty.Name+`","subject_uscc":"`+e.inCounty.USCC+`","summary":"冒用认证证书"}`); st != 201 {
+			t.Fatalf("manual case: %d %v", st, res)
+		}
+
+		city := e.newClient()
+		city.login("city")
+
+		// Leads, as filtered: the open ones by default, then by kind.
+		rows := exportVia(t, city, "/cert/leads", "/cert/leads/export",
+			"证书编号", "认证类别", "线索类型", "获证组织", "出示证书的单位", "查询次数", "首次查询", "最近查询", "处理状态", "说明")
+		if got, want := column(rows, 0), e.apiColumn("/api/v1/certification/leads?state=open", cityKey, "number"); !slices.Equal(got, want) || len(got) != 3 {
+			t.Errorf("open leads: export %v, list %v", got, want)
+		}
+		rows = exportVia(t, city, "/cert/leads?state=&kind=holder_mismatch", "/cert/leads/export?kind=holder_mismatch&state=",
+			"证书编号", "认证类别", "线索类型", "获证组织", "出示证书的单位", "查询次数", "首次查询", "最近查询", "处理状态", "说明")
+		if len(rows) != 1 || rows[0][0] != number || rows[0][2] != "疑似冒用" ||
+			rows[0][3] != e.inCounty.Name || rows[0][4] != e.outCounty.Name || rows[0][5] != "1" || rows[0][7] != "2026-11-27" {
+			t.Errorf("holder-mismatch leads: %q", rows)
+		}
+		rows = xlsxRows(t, city, "/cert/leads/export?state=case")
+		if len(rows) != 2 || rows[1][0] != "2025010718999999" {
+			t.Errorf("leads in a case: %q", rows)
+		}
+
+		// Flags: the officials see every body's, the body its own.
+		rows = exportVia(t, city, "/cert/flags?state=open", "/cert/flags/export?state=open",
+			"证书编号", "认证类别", "获证组织", "统一社会信用代码", "认证机构", "不合格样品", "产品名称", "不合格项目", "检验机构",
+			"转核查日期", "答复期限", "核查状态", "核查结论", "答复日期", "核查说明")
+		if len(rows) != 1 || rows[0][0] != number || rows[0][4] != e.certBody.Name || rows[0][5] != "CP26440803000001" ||
+			rows[0][9] != "2026-11-27" || rows[0][11] != "待答复" {
+			t.Errorf("flags: %q", rows)
+		}
+		if rows := xlsxRows(t, city, "/cert/flags/export?state=responded"); len(rows) != 1 {
+			t.Errorf("responded flags: %q", rows)
+		}
+		body := e.newClient()
+		body.login("certbody")
+		if rows := xlsxRows(t, body, "/cert/flags/export"); len(rows) != 2 || rows[1][0] != number {
+			t.Errorf("the body's flags: %q", rows)
+		}
+
+		// Cases: all for the city, the county official's district only.
+		header := []string{"案件编号", "违法类型", "当事人", "当事人统一社会信用代码", "行政区划", "证书编号", "立案日期", "案件状态", "处理结果", "结案日期", "案情摘要"}
+		rows = exportVia(t, city, "/cert/cases?state=open", "/cert/cases/export?state=open", header...)
+		if got, want := column(rows, 0), e.apiColumn("/api/v1/certification/cases?state=open", cityKey, "case_no"); !slices.Equal(got, want) || len(got) != 2 {
+			t.Errorf("cases: export %v, list %v", got, want)
+		}
+		county := e.newClient()
+		county.login("county")
+		rows = exportVia(t, county, "/cert/cases", "/cert/cases/export", header...)
+		if got, want := column(rows, 0), e.apiColumn("/api/v1/certification/cases", countyKey, "case_no"); !slices.Equal(got, want) ||
+			len(got) != 1 || rows[0][3] != e.inCounty.USCC || rows[0][4] != "霞山区" {
+			t.Errorf("county cases: export %q, list %v", rows, want)
+		}
+		if rows := xlsxRows(t, city, "/cert/cases/export?q="+urlQuery(e.outCounty.USCC)); len(rows) != 2 || rows[1][2] != e.outCounty.Name {
+			t.Errorf("cases by keyword: %q", rows)
+		}
+
+		// Bodies and labs with their approvals.
+		rows = exportVia(t, city, "/cert/bodies", "/cert/bodies/export", "名称", "统一社会信用代码", "资质证书编号", "资质范围", "有效期至", "证书数", "资质状态")
+		if len(rows) != 1 || rows[0][0] != e.certBody.Name || rows[0][4] != "2029-12-31" || rows[0][5] != "1" {
+			t.Errorf("bodies: %q", rows)
+		}
+		rows = exportVia(t, city, "/cert/bodies?kind=lab", "/cert/bodies/export?kind=lab", "名称", "统一社会信用代码", "资质证书编号", "资质范围", "有效期至", "资质状态")
+		if len(rows) != 1 || rows[0][0] != e.lab.Name {
+			t.Errorf("labs: %q", rows)
+		}
+
+		// English headers; bad filters are refused as on the page.
+		city.get("/lang?to=en&next=/")
+		if rows := xlsxRows(t, city, "/cert/cases/export"); rows[0][0] != "Case number" {
+			t.Errorf("English header: %q", rows[0])
+		}
+		for _, p := range []string{"/cert/leads/export?state=lost", "/cert/cases/export?state=lost", "/cert/flags/export?offset=x", "/cert/bodies/export?kind=bank"} {
+			if resp, _ := city.get(p); resp.StatusCode != 422 {
+				t.Errorf("%s: %d", p, resp.StatusCode)
+			}
+		}
+
+		// Reading the non-public lists is audited; an API key's export as well.
+		for _, o := range []string{"cert_lead", "cert_flag", "cert_case"} {
+			if e.exportAudits(o) == 0 {
+				t.Errorf("no audit record of the %s export", o)
+			}
+		}
+		if st, _ := e.api("GET", "/cert/leads/export", bodyKey, ""); st != 403 {
+			t.Errorf("a body's leads export: %d", st)
+		}
+	})
+}
+
+func TestCreditWorkExports(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		w := e.creditWorld()
+		if _, err := e.credit.FileReport(qcity.WithActor(sys(), enterpriseActor(e)), goodReport(e.inCounty.USCC, 2025)); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.credit.ApplyRepair(qcity.WithActor(sys(), enterpriseActor(e)), credit.RepairInput{USCC: e.inCounty.USCC,
+			Target: credit.TargetAbnormal, TargetID: w.abnormal.ID, Statement: "已补报并公示 2025 年度报告",
+			Files: []credit.Upload{{Name: "证明.pdf", Role: "evidence", Data: pdfBytes()}}}); err != nil {
+			t.Fatal(err)
+		}
+		city, county := e.newClient(), e.newClient()
+		city.login("city")
+		county.login("county")
+
+		// Abnormal list: the tab as filtered; a county official's district only.
+		abnormalHeader := []string{"名称", "统一社会信用代码", "行政区划", "列入原因", "报告年度", "提出日期", "应决定日期", "列入日期",
+			"决定书文号", "作出决定机关", "状态", "移出日期", "移出原因", "异议"}
+		abnormalHeader = e.headersOf(abnormalHeader, "field.name", "field.uscc", "field.region_code", "creditui.reason", "creditui.col_report_year",
+			"creditui.proposed_on", "creditui.decide_by", "creditui.listed_on", "creditui.decision_no", "creditui.authority", "field.state",
+			"creditui.removed_on", "creditui.removal_reason", "creditui.objection")
+		rows := exportVia(t, city, "/credit/abnormal?tab=listed&q="+urlQuery("海滨"), "/credit/abnormal/export?q="+urlQuery("海滨")+"&tab=listed", abnormalHeader...)
+		if len(rows) != 1 || rows[0][1] != e.inCounty.USCC || rows[0][2] != "霞山区" || rows[0][4] != "2025" || rows[0][7] != "2026-07-01" || rows[0][10] != "列入" {
+			t.Errorf("listed: %q", rows)
+		}
+		rows = exportVia(t, city, "/credit/abnormal", "/credit/abnormal/export", abnormalHeader...)
+		if !slices.Contains(column(rows, 1), e.outCounty.USCC) || slices.Contains(column(rows, 1), e.inCounty.USCC) {
+			t.Errorf("city proposals: %q", rows)
+		}
+		rows = exportVia(t, county, "/credit/abnormal?tab=proposed&region=440802", "/credit/abnormal/export?region=440802&tab=proposed", abnormalHeader...)
+		for _, r := range rows {
+			if r[2] != "霞山区" || r[1] == e.outCounty.USCC {
+				t.Errorf("county proposals hold another district's: %q", r)
+			}
+		}
+
+		// Serious list.
+		seriousHeader := e.headersOf(nil, "field.name", "field.uscc", "field.region_code", "creditui.circumstances", "creditui.penalty_decision",
+			"creditui.proposed_on", "creditui.listed_on", "creditui.decision_no", "creditui.expires_on", "field.state", "creditui.removed_on")
+		rows = exportVia(t, city, "/credit/serious?state=proposed", "/credit/serious/export?state=proposed", seriousHeader...)
+		if len(rows) != 1 || rows[0][1] != e.outCounty.USCC || rows[0][4] != w.outPenalty.DecisionNo || rows[0][5] != "2026-07-15" || rows[0][9] != "拟列入" {
+			t.Errorf("serious: %q", rows)
+		}
+		if rows := exportVia(t, county, "/credit/serious?state=proposed", "/credit/serious/export?state=proposed", seriousHeader...); len(rows) != 0 {
+			t.Errorf("county serious: %q", rows)
+		}
+
+		// Penalties: every page of the list, not the one shown.
+		penaltyHeader := e.headersOf(nil, "creditui.decision_no", "field.name", "field.uscc", "field.region_code", "creditui.kinds",
+			"creditui.fine_yuan", "creditui.confiscated_yuan", "creditui.violation", "creditui.basis", "creditui.decided_on",
+			"creditui.authority", "field.state", "creditui.published_on", "creditui.publicity_ends_on", "creditui.credit_china")
+		rows = exportVia(t, city, "/credit/penalties?limit=1", "/credit/penalties/export", penaltyHeader...)
+		if got := column(rows, 0); len(got) != 2 || !slices.Contains(got, w.penalty.DecisionNo) || !slices.Contains(got, w.outPenalty.DecisionNo) {
+			t.Errorf("penalties: %q", rows)
+		}
+		rows = exportVia(t, county, "/credit/penalties", "/credit/penalties/export", penaltyHeader...)
+		if len(rows) != 1 || rows[0][0] != w.penalty.DecisionNo || rows[0][5] != "5000" || rows[0][9] != "2026-07-10" || rows[0][11] != "公示中" {
+			t.Errorf("county penalties: %q", rows)
+		}
+
+		// Repairs: open ones by default.
+		repairHeader := e.headersOf(nil, "creditui.next_deadline", "creditui.days_left", "field.name", "field.uscc", "field.region_code",
+			"creditui.target", "creditui.applied_on", "field.state", "creditui.decided_on")
+		rows = exportVia(t, city, "/credit/repairs", "/credit/repairs/export", repairHeader...)
+		if len(rows) != 1 || rows[0][3] != e.inCounty.USCC || rows[0][0] == "" || rows[0][6] != "2026-07-15" || rows[0][7] != "已申请" {
+			t.Errorf("repairs: %q", rows)
+		}
+		if rows := xlsxRows(t, city, "/credit/repairs/export?state=approved"); len(rows) != 1 {
+			t.Errorf("approved repairs: %q", rows)
+		}
+
+		// Risk classes: the distribution, as on the page, for officials only.
+		rows = exportVia(t, city, "/credit/risk", "/credit/risk/export", e.headersOf(nil, "creditui.risk_class", "creditui.entities",
+			"creditui.share_pct", "creditui.inspection_ratio_pct")...)
+		if len(rows) != 5 || rows[4][0] != "合计" {
+			t.Errorf("risk: %q", rows)
+		}
+		sum := 0
+		for _, r := range rows[:4] {
+			n := 0
+			fmt.Sscan(r[1], &n)
+			sum += n
+		}
+		if fmt.Sprint(sum) != rows[4][1] || sum == 0 {
+			t.Errorf("risk rows add up to %d, total %s", sum, rows[4][1])
+		}
+		if resp, _ := e.newClient().get("/credit/risk/export"); resp.StatusCode != 303 {
+			t.Errorf("anonymous risk export: %d", resp.StatusCode)
+		}
+		if st, _ := e.api("GET", "/credit/risk/export", e.keys[qcity.RoleAPIClient], ""); st != 403 {
+			t.Errorf("API client's risk export: %d", st)
+		}
+
+		for _, o := range []string{"abnormal", "serious", "penalty", "repair", "risk"} {
+			if e.exportAudits(o) == 0 {
+				t.Errorf("no audit record of the %s export", o)
+			}
+		}
+	})
+}
+
+// headersOf is the Chinese text of locale keys, the export's header; want, when
+// given, is checked against it (it spells the header out for the reader).
+func (e *env) headersOf(want []string, keys ...string) []string {
+	e.t.Helper()
+	c := locale.Default()
+	out := make([]string, len(keys))
+	for i, k := range keys {
+		out[i] = c.T(locale.ZH, k, nil)
+	}
+	if want != nil && !slices.Equal(want, out) {
+		e.t.Errorf("header %q, want %q", out, want)
+	}
+	return out
+}
+
+func TestOrganisationExport(t *testing.T) {
+	e := newEnv(t, dbtest.SQLite(t))
+	city := e.newClient()
+	city.login("county")
+	header := e.headersOf([]string{"名称", "机构类型", "统一社会信用代码", "资质证书编号", "行政区划", "住所", "资质范围", "有效期至", "状态"},
+		"field.name", "field.org_kind", "field.uscc", "field.accreditation_no", "field.region_code", "field.address", "field.scope",
+		"field.valid_until", "field.status")
+	rows := exportVia(t, city, "/organisations?limit=1", "/organisations/export", header...)
+	if got, want := column(rows, 0), e.apiColumn("/api/v1/organisations?limit=1000", "", "name"); !slices.Equal(got, want) || len(got) != 2 {
+		t.Errorf("organisations: export %v, list %v", got, want)
+	}
+	rows = exportVia(t, city, "/organisations?kind=certification_body&q="+urlQuery("华南"), "/organisations/export?kind=certification_body&q="+urlQuery("华南"), header...)
+	if len(rows) != 1 || rows[0][0] != e.certBody.Name || rows[0][1] != "认证机构" || rows[0][7] != "2029-12-31" {
+		t.Errorf("certification bodies: %q", rows)
+	}
+	if resp, _ := city.get("/organisations/export?kind=bank"); resp.StatusCode != 422 {
+		t.Errorf("unknown kind: %d", resp.StatusCode)
+	}
+}
+
+// The export buttons that were there before keep the page's filters: a query written
+// after a literal "?" in a template is escaped by html/template as one component
+// (q%3dabc%26status%3d…), which the export read as no filter at all.
+func TestExportLinksKeepFilters(t *testing.T) {
+	e := newEnv(t, dbtest.SQLite(t))
+	c := e.newClient()
+	c.login("city")
+	link := regexp.MustCompile(`href="(/[a-z/-]*/export[^"]*)"`)
+	for page, want := range map[string]string{
+		"/cert?q=abc&status=valid":                "/cert/export?q=abc&status=valid",
+		"/lists/abnormal?q=abc&region=440803":     "/lists/abnormal/export?q=abc&region=440803",
+		"/lists/serious?q=abc":                    "/lists/serious/export?q=abc",
+		"/credit/reports?year=2025&region=440803": "/credit/reports/export?as_of=2026-11-27&region=440803&year=2025",
+		"/quality/standards?q=abc":                "/quality/standards/export?q=abc",
+	} {
+		_, body := c.get(page)
+		m := link.FindStringSubmatch(body)
+		if m == nil {
+			t.Errorf("%s: no export link", page)
+			continue
+		}
+		got := html.UnescapeString(m[1])
+		if !strings.Contains(got, want) {
+			t.Errorf("%s: export link %q, want %q", page, got, want)
+		}
+	}
+}

@@ -118,9 +118,7 @@ func (s *Server) handleCertExport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	name := fmt.Sprintf("certificates-%s.xlsx", s.Clock.Now().In(qcity.China).Format("20060102-150405"))
-	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
-	w.Write(buf.Bytes())
+	writeXLSX(w, name, buf.Bytes())
 }
 
 type certFormData struct {
@@ -196,9 +194,7 @@ func (s *Server) handleCertTemplate(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, qcity.Internal(err))
 		return
 	}
-	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	w.Header().Set("Content-Disposition", `attachment; filename="certificates-template.xlsx"`)
-	w.Write(buf.Bytes())
+	writeXLSX(w, "certificates-template.xlsx", buf.Bytes())
 }
 
 func (s *Server) handleCertImport(w http.ResponseWriter, r *http.Request) {

@@ -504,8 +504,5 @@ func (s *Server) handleDashboardExport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	name := fmt.Sprintf("dashboard-%s-%s-%d.xlsx", chart, f.Kind, f.Year)
-	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
-	w.Header().Set("Cache-Control", "no-store")
-	w.Write(buf.Bytes())
+	writeXLSX(w, name, buf.Bytes())
 }

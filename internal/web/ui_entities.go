@@ -90,9 +90,7 @@ func (s *Server) handleEntityExport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	name := fmt.Sprintf("entities-%s.xlsx", s.Clock.Now().In(qcity.China).Format("20060102-150405"))
-	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
-	w.Write([]byte(buf.String()))
+	writeXLSX(w, name, []byte(buf.String()))
 }
 
 type entityFormData struct {

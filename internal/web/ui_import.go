@@ -41,9 +41,7 @@ func (s *Server) handleImportTemplate(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, qcity.Internal(err))
 		return
 	}
-	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	w.Header().Set("Content-Disposition", `attachment; filename="entities-template.xlsx"`)
-	w.Write(buf.Bytes())
+	writeXLSX(w, "entities-template.xlsx", buf.Bytes())
 }
 
 // handleImport takes an uploaded CSV or .xlsx file and imports it whole or not at all.

@@ -117,9 +117,7 @@ func (s *Server) handleLimitExport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	name := fmt.Sprintf("limits-%s.xlsx", s.Clock.Now().In(qcity.China).Format("20060102-150405"))
-	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
-	w.Write(buf.Bytes())
+	writeXLSX(w, name, buf.Bytes())
 }
 
 func (s *Server) handleLimitTemplate(w http.ResponseWriter, r *http.Request) {
@@ -129,9 +127,7 @@ func (s *Server) handleLimitTemplate(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	w.Header().Set("Content-Disposition", `attachment; filename="limits-template.xlsx"`)
-	w.Write(buf.Bytes())
+	writeXLSX(w, "limits-template.xlsx", buf.Bytes())
 }
 
 type limitImportData struct {

@@ -276,9 +276,7 @@ func (s *Server) handleScreeningExport(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="screening-%d.xlsx"`, d.ID))
-	w.Write(buf.Bytes())
+	writeXLSX(w, fmt.Sprintf("screening-%d.xlsx", d.ID), buf.Bytes())
 }
 
 func (s *Server) handleScreeningTemplate(w http.ResponseWriter, r *http.Request) {
@@ -288,9 +286,7 @@ func (s *Server) handleScreeningTemplate(w http.ResponseWriter, r *http.Request)
 		s.renderError(w, r, err)
 		return
 	}
-	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	w.Header().Set("Content-Disposition", `attachment; filename="screening-template.xlsx"`)
-	w.Write(buf.Bytes())
+	writeXLSX(w, "screening-template.xlsx", buf.Bytes())
 }
 
 func (s *Server) handleScreeningDecision(w http.ResponseWriter, r *http.Request) {

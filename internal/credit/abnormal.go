@@ -317,7 +317,9 @@ func (s *Service) list(ctx context.Context, tx *db.Tx, a *Abnormal, on qcity.Dat
 		}
 		a.DecisionNo = no
 	}
-	if a.Individual {
+	if a.Individual && a.Reason == ReasonAnnualReport {
+		// Only the mark for not filing has a fixed publicity (个体工商户年度报告办法: 1 July
+		// to the next 30 June); a mark for being unreachable is published until removed.
 		a.PublicityEndsOn = IndividualMarkPublicityEnds(on)
 	}
 	_, err := tx.Exec(ctx, `UPDATE abnormal_listings SET state = ?, listed_on = ?, decision_no = ?, authority = ?,

@@ -836,3 +836,30 @@ func TestEarlyEndConditionsFromData(t *testing.T) {
 		f.verify()
 	})
 }
+
+// An individual business's mark for not filing is published from 1 July to the next
+// 30 June; a mark for being unreachable has no such end and stays public until removed.
+func TestIndividualMarkPublicity(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d, "2024-03-01")
+		ind := f.entity("I", "individual_business", "2020-03-01")
+		if _, err := f.svc.FileReport(f.as(ind), report(ind, 2023)); err != nil {
+			t.Fatal(err)
+		}
+		a, err := f.svc.ListAbnormal(f.city, credit.ListInput{USCC: ind.USCC, Reason: credit.ReasonUnreachable,
+			Facts: credit.AbnormalFacts{Letter1On: date("2024-01-08"), Letter2On: date("2024-01-29")}})
+		if err != nil || !a.Individual || !a.PublicityEndsOn.IsZero() {
+			t.Fatalf("unreachable mark: %+v %v", a, err)
+		}
+		if s := f.run("2024-07-01"); s.MarksEnded != 0 {
+			t.Errorf("marks ended on 1 July: %+v", s)
+		}
+		if s := f.run("2025-07-01"); s.MarksEnded != 0 {
+			t.Errorf("marks ended a year on: %+v", s)
+		}
+		if a, _ = f.svc.FindAbnormal(f.city, a.ID); a.State != credit.StateListed {
+			t.Errorf("unreachable mark after 30 June: %+v", a)
+		}
+		f.verify()
+	})
+}

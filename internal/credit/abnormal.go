@@ -529,6 +529,10 @@ func (s *Service) DecideObjection(ctx context.Context, id int64, step, note stri
 						return err
 					}
 					recs = append(recs, logRec{a.USCC, recordOf(KindAbnormalRevoked, abnormalRef(a.ID), a.USCC, today, a.PublicState())})
+					// An application to remove the revoked listing has nothing left to decide.
+					if err := s.closeRepairs(ctx, tx, TargetAbnormal, a.ID, today); err != nil {
+						return err
+					}
 				}
 			}
 		default:

@@ -863,3 +863,37 @@ func TestIndividualMarkPublicity(t *testing.T) {
 		f.verify()
 	})
 }
+
+// An upheld objection revokes the listing, and an open application to remove it is
+// closed with it rather than left on the worklist with nothing to decide.
+func TestUpheldObjectionClosesRepair(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d, "2024-03-01")
+		e := f.entity("O", "company", "2020-03-01")
+		a, err := f.svc.ListAbnormal(f.city, credit.ListInput{USCC: e.USCC, Reason: credit.ReasonUnreachable,
+			Facts: credit.AbnormalFacts{Letter1On: date("2024-01-08"), Letter2On: date("2024-01-29")}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.setToday("2024-03-05")
+		evidence := credit.Upload{Name: "租赁合同.pdf", Role: "evidence", Data: []byte("%PDF-1.4\n合同")}
+		app, err := f.svc.ApplyRepair(f.as(e), credit.RepairInput{USCC: e.USCC, Target: credit.TargetAbnormal, TargetID: a.ID,
+			Statement: "已恢复正常联系", Files: []credit.Upload{evidence}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.svc.ObjectAbnormal(f.as(e), a.ID, "两封挂号信均寄错地址，我司一直在登记住所经营。"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.svc.DecideObjection(f.city, a.ID, "uphold", "核实属实"); err != nil {
+			t.Fatal(err)
+		}
+		if r, _ := f.svc.FindRepair(f.city, app.ID); r.State != credit.RepairRejected {
+			t.Errorf("application after the listing was revoked: %+v", r)
+		}
+		if _, n, _ := f.svc.FindRepairs(f.city, credit.RepairFilter{State: "open"}); n != 0 {
+			t.Errorf("%d applications still open", n)
+		}
+		f.verify()
+	})
+}

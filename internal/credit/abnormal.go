@@ -213,9 +213,10 @@ func likeEscape(s string) string {
 }
 
 // ProposeUnfiled raises listing proposals for every entity that owed the report for
-// year and had not filed it by 30 June: enterprises for the list, individual
-// businesses for the abnormal mark. Proposals for entities that filed since are
-// withdrawn. It returns the numbers proposed and withdrawn. Idempotent.
+// year, had not filed it by 30 June and still exists (an entity deregistered, revoked
+// or moved away since 31 December counts as due for the rate but cannot be listed):
+// enterprises for the list, individual businesses for the abnormal mark. Proposals
+// for entities that filed since, or that ceased to exist, are withdrawn. It returns the numbers proposed and withdrawn. Idempotent.
 func (s *Service) proposeUnfiled(ctx context.Context, tx *db.Tx, year int, today qcity.Date) (proposed, withdrawn int, err error) {
 	now := s.Clock.Now().UTC()
 	decideBy := AbnormalProposalDecideBy(s.Cal, year)
@@ -225,18 +226,19 @@ func (s *Service) proposeUnfiled(ctx context.Context, tx *db.Tx, year int, today
 		SELECT e.id, e.region_code, ?, ?, e.entity_type = ?, ?, ?, ?, ?, ?
 		FROM entities e
 		WHERE e.entity_type <> 'branch' AND e.established_on <= ?
-		  AND (e.status = 'active' OR e.status_changed_on > ?)
+		  AND e.status = 'active'
 		  AND NOT EXISTS (SELECT 1 FROM annual_reports r WHERE r.entity_id = e.id AND r.year = ?)
 		  AND NOT EXISTS (SELECT 1 FROM abnormal_listings x WHERE x.entity_id = e.id AND x.reason = ? AND x.report_year = ?)`,
 		ReasonAnnualReport, year, "individual_business", StateProposed, today, decideBy, now, now,
-		yearEnd, yearEnd, year, ReasonAnnualReport, year)
+		yearEnd, year, ReasonAnnualReport, year)
 	if err != nil {
 		return 0, 0, qcity.Internal(err)
 	}
 	n, _ := res.RowsAffected()
 	res, err = tx.Exec(ctx, `UPDATE abnormal_listings SET state = ?, updated_at = ?, version = version + 1
-		WHERE state = ? AND reason = ? AND EXISTS (SELECT 1 FROM annual_reports r
-			WHERE r.entity_id = abnormal_listings.entity_id AND r.year = abnormal_listings.report_year)`,
+		WHERE state = ? AND reason = ? AND (EXISTS (SELECT 1 FROM annual_reports r
+			WHERE r.entity_id = abnormal_listings.entity_id AND r.year = abnormal_listings.report_year)
+			OR EXISTS (SELECT 1 FROM entities e WHERE e.id = abnormal_listings.entity_id AND e.status <> 'active'))`,
 		StateWithdrawn, now, StateProposed, ReasonAnnualReport)
 	if err != nil {
 		return 0, 0, qcity.Internal(err)
@@ -278,10 +280,11 @@ func (s *Service) ConfirmProposals(ctx context.Context, ids []int64) (listed []A
 			}
 			if a.Reason == ReasonAnnualReport {
 				var filed int
-				if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM annual_reports WHERE entity_id = ? AND year = ?`, a.EntityID, a.ReportYear).Scan(&filed); err != nil {
+				if err := tx.QueryRow(ctx, `SELECT (SELECT COUNT(*) FROM annual_reports WHERE entity_id = ? AND year = ?)
+					+ (SELECT COUNT(*) FROM entities WHERE id = ? AND status <> 'active')`, a.EntityID, a.ReportYear, a.EntityID).Scan(&filed); err != nil {
 					return qcity.Internal(err)
 				}
-				if filed > 0 {
+				if filed > 0 { // filed since, or no longer exists
 					if _, err := tx.Exec(ctx, `UPDATE abnormal_listings SET state = ?, updated_at = ?, version = version + 1 WHERE id = ?`,
 						StateWithdrawn, now, a.ID); err != nil {
 						return qcity.Internal(err)

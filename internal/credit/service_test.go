@@ -897,3 +897,42 @@ func TestUpheldObjectionClosesRepair(t *testing.T) {
 		f.verify()
 	})
 }
+
+// An entity that owed last year's report but was deregistered before 1 July still
+// counts as due, but is not proposed for listing; one deregistered after the proposal
+// has it withdrawn and is not listed.
+func TestNoListingOfCeasedEntities(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d, "2024-03-01")
+		gone := f.entity("G", "company", "2020-03-01")
+		later := f.entity("L", "company", "2020-03-01")
+		f.entity("S", "company", "2020-03-01")
+		ctx := context.Background()
+		if _, err := d.Exec(ctx, `UPDATE entities SET status = 'deregistered', status_changed_on = ? WHERE uscc = ?`, date("2024-03-01"), gone.USCC); err != nil {
+			t.Fatal(err)
+		}
+		if s := f.run("2024-07-01"); s.Proposed != 2 {
+			t.Errorf("proposed %d, want 2 (the deregistered entity is not listed): %+v", s.Proposed, s)
+		}
+		props, _, _ := f.svc.FindAbnormals(f.city, credit.AbnormalFilter{State: credit.StateProposed}, true)
+		ids := []int64{}
+		for _, p := range props {
+			if p.USCC == gone.USCC {
+				t.Errorf("proposal for a deregistered entity: %+v", p)
+			}
+			ids = append(ids, p.ID)
+		}
+		if _, err := d.Exec(ctx, `UPDATE entities SET status = 'deregistered', status_changed_on = ? WHERE uscc = ?`, date("2024-07-03"), later.USCC); err != nil {
+			t.Fatal(err)
+		}
+		f.setToday("2024-07-05")
+		listed, skipped, err := f.svc.ConfirmProposals(f.city, ids)
+		if err != nil || len(listed) != 1 || skipped != 1 || listed[0].USCC == later.USCC {
+			t.Errorf("confirm: %+v skipped %d %v", listed, skipped, err)
+		}
+		if s, err := f.svc.RunRules(ctx, date("2024-07-05"), true); err != nil || s.Changes() != 0 {
+			t.Errorf("second run: %+v %v", s, err)
+		}
+		f.verify()
+	})
+}

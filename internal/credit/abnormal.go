@@ -213,8 +213,9 @@ func likeEscape(s string) string {
 }
 
 // ProposeUnfiled raises listing proposals for every entity that owed the report for
-// year, had not filed it by 30 June and still exists (an entity deregistered, revoked
-// or moved away since 31 December counts as due for the rate but cannot be listed):
+// year, had not filed it by 30 June and still exists on today (an entity deregistered,
+// revoked or moved away since 31 December counts as due for the rate but cannot be
+// listed; one that left later, as in a replayed history, existed then):
 // enterprises for the list, individual businesses for the abnormal mark. Proposals
 // for entities that filed since, or that ceased to exist, are withdrawn. It returns the numbers proposed and withdrawn. Idempotent.
 func (s *Service) proposeUnfiled(ctx context.Context, tx *db.Tx, year int, today qcity.Date) (proposed, withdrawn int, err error) {
@@ -226,11 +227,11 @@ func (s *Service) proposeUnfiled(ctx context.Context, tx *db.Tx, year int, today
 		SELECT e.id, e.region_code, ?, ?, e.entity_type = ?, ?, ?, ?, ?, ?
 		FROM entities e
 		WHERE e.entity_type <> 'branch' AND e.established_on <= ?
-		  AND e.status = 'active'
+		  AND (e.status = 'active' OR e.status_changed_on > ?)
 		  AND NOT EXISTS (SELECT 1 FROM annual_reports r WHERE r.entity_id = e.id AND r.year = ?)
 		  AND NOT EXISTS (SELECT 1 FROM abnormal_listings x WHERE x.entity_id = e.id AND x.reason = ? AND x.report_year = ?)`,
 		ReasonAnnualReport, year, "individual_business", StateProposed, today, decideBy, now, now,
-		yearEnd, year, ReasonAnnualReport, year)
+		yearEnd, today, year, ReasonAnnualReport, year)
 	if err != nil {
 		return 0, 0, qcity.Internal(err)
 	}
@@ -238,8 +239,9 @@ func (s *Service) proposeUnfiled(ctx context.Context, tx *db.Tx, year int, today
 	res, err = tx.Exec(ctx, `UPDATE abnormal_listings SET state = ?, updated_at = ?, version = version + 1
 		WHERE state = ? AND reason = ? AND (EXISTS (SELECT 1 FROM annual_reports r
 			WHERE r.entity_id = abnormal_listings.entity_id AND r.year = abnormal_listings.report_year)
-			OR EXISTS (SELECT 1 FROM entities e WHERE e.id = abnormal_listings.entity_id AND e.status <> 'active'))`,
-		StateWithdrawn, now, StateProposed, ReasonAnnualReport)
+			OR EXISTS (SELECT 1 FROM entities e WHERE e.id = abnormal_listings.entity_id AND e.status <> 'active'
+				AND (e.status_changed_on IS NULL OR e.status_changed_on <= ?)))`,
+		StateWithdrawn, now, StateProposed, ReasonAnnualReport, today)
 	if err != nil {
 		return 0, 0, qcity.Internal(err)
 	}
@@ -281,7 +283,8 @@ func (s *Service) ConfirmProposals(ctx context.Context, ids []int64) (listed []A
 			if a.Reason == ReasonAnnualReport {
 				var filed int
 				if err := tx.QueryRow(ctx, `SELECT (SELECT COUNT(*) FROM annual_reports WHERE entity_id = ? AND year = ?)
-					+ (SELECT COUNT(*) FROM entities WHERE id = ? AND status <> 'active')`, a.EntityID, a.ReportYear, a.EntityID).Scan(&filed); err != nil {
+					+ (SELECT COUNT(*) FROM entities WHERE id = ? AND status <> 'active'
+						AND (status_changed_on IS NULL OR status_changed_on <= ?))`, a.EntityID, a.ReportYear, a.EntityID, today).Scan(&filed); err != nil {
 					return qcity.Internal(err)
 				}
 				if filed > 0 { // filed since, or no longer exists

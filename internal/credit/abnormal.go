@@ -213,9 +213,11 @@ func likeEscape(s string) string {
 }
 
 // ProposeUnfiled raises listing proposals for every entity that owed the report for
-// year and had not filed it by 30 June: enterprises for the list, individual
-// businesses for the abnormal mark. Proposals for entities that filed since are
-// withdrawn. It returns the numbers proposed and withdrawn. Idempotent.
+// year, had not filed it by 30 June and still exists on today (an entity deregistered,
+// revoked or moved away since 31 December counts as due for the rate but cannot be
+// listed; one that left later, as in a replayed history, existed then):
+// enterprises for the list, individual businesses for the abnormal mark. Proposals
+// for entities that filed since, or that ceased to exist, are withdrawn. It returns the numbers proposed and withdrawn. Idempotent.
 func (s *Service) proposeUnfiled(ctx context.Context, tx *db.Tx, year int, today qcity.Date) (proposed, withdrawn int, err error) {
 	now := s.Clock.Now().UTC()
 	decideBy := AbnormalProposalDecideBy(s.Cal, year)
@@ -229,15 +231,17 @@ func (s *Service) proposeUnfiled(ctx context.Context, tx *db.Tx, year int, today
 		  AND NOT EXISTS (SELECT 1 FROM annual_reports r WHERE r.entity_id = e.id AND r.year = ?)
 		  AND NOT EXISTS (SELECT 1 FROM abnormal_listings x WHERE x.entity_id = e.id AND x.reason = ? AND x.report_year = ?)`,
 		ReasonAnnualReport, year, "individual_business", StateProposed, today, decideBy, now, now,
-		yearEnd, yearEnd, year, ReasonAnnualReport, year)
+		yearEnd, today, year, ReasonAnnualReport, year)
 	if err != nil {
 		return 0, 0, qcity.Internal(err)
 	}
 	n, _ := res.RowsAffected()
 	res, err = tx.Exec(ctx, `UPDATE abnormal_listings SET state = ?, updated_at = ?, version = version + 1
-		WHERE state = ? AND reason = ? AND EXISTS (SELECT 1 FROM annual_reports r
-			WHERE r.entity_id = abnormal_listings.entity_id AND r.year = abnormal_listings.report_year)`,
-		StateWithdrawn, now, StateProposed, ReasonAnnualReport)
+		WHERE state = ? AND reason = ? AND (EXISTS (SELECT 1 FROM annual_reports r
+			WHERE r.entity_id = abnormal_listings.entity_id AND r.year = abnormal_listings.report_year)
+			OR EXISTS (SELECT 1 FROM entities e WHERE e.id = abnormal_listings.entity_id AND e.status <> 'active'
+				AND (e.status_changed_on IS NULL OR e.status_changed_on <= ?)))`,
+		StateWithdrawn, now, StateProposed, ReasonAnnualReport, today)
 	if err != nil {
 		return 0, 0, qcity.Internal(err)
 	}
@@ -278,10 +282,12 @@ func (s *Service) ConfirmProposals(ctx context.Context, ids []int64) (listed []A
 			}
 			if a.Reason == ReasonAnnualReport {
 				var filed int
-				if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM annual_reports WHERE entity_id = ? AND year = ?`, a.EntityID, a.ReportYear).Scan(&filed); err != nil {
+				if err := tx.QueryRow(ctx, `SELECT (SELECT COUNT(*) FROM annual_reports WHERE entity_id = ? AND year = ?)
+					+ (SELECT COUNT(*) FROM entities WHERE id = ? AND status <> 'active'
+						AND (status_changed_on IS NULL OR status_changed_on <= ?))`, a.EntityID, a.ReportYear, a.EntityID, today).Scan(&filed); err != nil {
 					return qcity.Internal(err)
 				}
-				if filed > 0 {
+				if filed > 0 { // filed since, or no longer exists
 					if _, err := tx.Exec(ctx, `UPDATE abnormal_listings SET state = ?, updated_at = ?, version = version + 1 WHERE id = ?`,
 						StateWithdrawn, now, a.ID); err != nil {
 						return qcity.Internal(err)
@@ -317,7 +323,9 @@ func (s *Service) list(ctx context.Context, tx *db.Tx, a *Abnormal, on qcity.Dat
 		}
 		a.DecisionNo = no
 	}
-	if a.Individual {
+	if a.Individual && a.Reason == ReasonAnnualReport {
+		// Only the mark for not filing has a fixed publicity (个体工商户年度报告办法: 1 July
+		// to the next 30 June); a mark for being unreachable is published until removed.
 		a.PublicityEndsOn = IndividualMarkPublicityEnds(on)
 	}
 	_, err := tx.Exec(ctx, `UPDATE abnormal_listings SET state = ?, listed_on = ?, decision_no = ?, authority = ?,
@@ -527,6 +535,10 @@ func (s *Service) DecideObjection(ctx context.Context, id int64, step, note stri
 						return err
 					}
 					recs = append(recs, logRec{a.USCC, recordOf(KindAbnormalRevoked, abnormalRef(a.ID), a.USCC, today, a.PublicState())})
+					// An application to remove the revoked listing has nothing left to decide.
+					if err := s.closeRepairs(ctx, tx, TargetAbnormal, a.ID, today); err != nil {
+						return err
+					}
 				}
 			}
 		default:

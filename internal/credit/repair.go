@@ -291,6 +291,11 @@ func (s *Service) ApplyRepair(ctx context.Context, in RepairInput) (Repair, erro
 		if from := SeriousEarlyRemovalFrom(l.ListedOn); today.Before(from) {
 			errs = append(errs, qcity.Field("target_id", "credit.too_early", "date", from.String()))
 		}
+		blocked, err := s.seriousRemovalBlocked(ctx, s.DB, l, today)
+		if err != nil {
+			return Repair{}, err
+		}
+		errs = append(errs, blocked...)
 		needConditions()
 		r.AcceptBy = s.Cal.AddWorkingDays(today, RepairAcceptWD)
 		r.DecideBy = s.Cal.AddWorkingDays(r.AcceptBy, RepairDecideWD)
@@ -378,6 +383,27 @@ func (s *Service) onAnyList(ctx context.Context, q db.Querier, entityID int64) (
 		+ (SELECT COUNT(*) FROM serious_listings WHERE entity_id = ? AND state IN (?, ?))`,
 		entityID, StateListed, entityID, SeriousListed, SeriousRemovalApplied).Scan(&n)
 	return n > 0, qcity.Internal(err)
+}
+
+// seriousRemovalBlocked checks what qcity itself knows of the conditions of Order 44
+// Art. 16 on day: no early removal while a restriction set by law still runs, nor
+// after a new heavier penalty (较重行政处罚) decided since the listing and not annulled.
+// The enterprise's ticked conditions cannot override these.
+func (s *Service) seriousRemovalBlocked(ctx context.Context, q db.Querier, l Serious, day qcity.Date) ([]qcity.FieldError, error) {
+	var errs []qcity.FieldError
+	if !l.RestrictionUntil.IsZero() && !day.After(l.RestrictionUntil) {
+		errs = append(errs, qcity.Field("conditions", "credit.restriction_running", "date", l.RestrictionUntil.String()))
+	}
+	var no string
+	err := q.QueryRow(ctx, `SELECT decision_no FROM penalties WHERE entity_id = ? AND id <> ? AND heavier = ? AND state <> ?
+		AND decided_on > ? ORDER BY decided_on, id LIMIT 1`, l.EntityID, l.PenaltyID, true, PenaltyWithdrawn, l.ListedOn).Scan(&no)
+	switch {
+	case err == nil:
+		errs = append(errs, qcity.Field("conditions", "credit.new_heavier_penalty", "no", no))
+	case !errors.Is(err, sql.ErrNoRows):
+		return nil, qcity.Internal(err)
+	}
+	return errs, nil
 }
 
 // DocumentData returns a stored file to officials of the entity's region or the
@@ -495,6 +521,14 @@ func (s *Service) applyRepair(ctx context.Context, tx *db.Tx, r Repair, on qcity
 		if l.State != SeriousRemovalApplied && l.State != SeriousListed {
 			return logRec{}, qcity.Errorf(qcity.ECONFLICT, "credit.not_listed")
 		}
+		// The conditions must still hold when the decision is taken.
+		blocked, err := s.seriousRemovalBlocked(ctx, tx, l, on)
+		if err != nil {
+			return logRec{}, err
+		}
+		if len(blocked) > 0 {
+			return logRec{}, qcity.Invalid(blocked...)
+		}
 		l.State, l.RemovedOn, l.RemovalNote = SeriousRemovedEarly, on, "信用修复：提前移出"
 		if err := s.saveSerious(ctx, tx, &l); err != nil {
 			return logRec{}, err
@@ -504,6 +538,14 @@ func (s *Service) applyRepair(ctx context.Context, tx *db.Tx, r Repair, on qcity
 		p, err := findPenalty(ctx, tx, "p.id = ?", r.TargetID)
 		if err != nil {
 			return logRec{}, err
+		}
+		// Condition 4 (repair 办法 Art. 6) must still hold when the decision is taken.
+		onList, err := s.onAnyList(ctx, tx, p.EntityID)
+		if err != nil {
+			return logRec{}, err
+		}
+		if onList {
+			return logRec{}, qcity.Invalid(qcity.Field("conditions", "credit.on_a_list"))
 		}
 		return s.endPublicity(ctx, tx, &p, PenaltyEndedEarly, KindPenaltyEndedEarly, on)
 	}

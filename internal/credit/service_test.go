@@ -2,7 +2,9 @@ package credit_test
 
 import (
 	"context"
+	"errors"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -701,4 +703,236 @@ func (f *fixture) log2(d *db.DB) *translog.Log {
 		f.t.Fatal(err)
 	}
 	return l
+}
+
+// fieldKeys returns the message keys of an invalid-input error.
+func fieldKeys(err error) []string {
+	var e *qcity.Error
+	if !errors.As(err, &e) {
+		return nil
+	}
+	var keys []string
+	for _, f := range e.Fields {
+		keys = append(keys, f.Key)
+	}
+	return keys
+}
+
+// listSerious records a heavier penalty on e and lists e on the serious list on day.
+func (f *fixture) listSerious(e registry.Entity, no, day string, restrictionUntil qcity.Date) credit.Serious {
+	f.t.Helper()
+	f.setToday(day)
+	in := penaltyInput(e, no, day)
+	in.Heavier, in.RestrictionUntil = true, restrictionUntil
+	pen, err := f.svc.RecordPenalty(f.county, in)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	l, err := f.svc.ProposeSerious(f.county, credit.SeriousInput{USCC: e.USCC, PenaltyDecisionNo: pen.DecisionNo,
+		Circumstances: []string{"5.4"}, Facts: "抽检致病菌超标，拒不召回", IntentEstablished: true})
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	if _, err := f.svc.StepSerious(f.county, l.ID, credit.StepSubmit, ""); err != nil {
+		f.t.Fatal(err)
+	}
+	if l, err = f.svc.StepSerious(f.city, l.ID, credit.StepApprove, ""); err != nil || l.State != credit.SeriousListed {
+		f.t.Fatalf("approve: %+v %v", l, err)
+	}
+	return l
+}
+
+// Order 44 Art. 16: no early removal while a restriction set by law still runs, nor
+// after a new heavier penalty, whatever the enterprise ticks; and repair 办法 Art. 6
+// condition 4 (not on either list) must still hold when the application is decided.
+func TestEarlyEndConditionsFromData(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d, "2024-05-20")
+		commitment := credit.Upload{Name: "承诺书.pdf", Role: "commitment", Data: []byte("%PDF-1.4\n承诺")}
+		evidence := credit.Upload{Name: "缴款凭证.png", Role: "evidence", Data: append([]byte("\x89PNG\r\n\x1a\n"), make([]byte, 64)...)}
+		all := credit.Conditions{PenaltyPerformed: true, HarmRemoved: true, NoNewPenalty: true, NoRestriction: true}
+		apply := func(e registry.Entity, target string, id int64) (credit.Repair, error) {
+			return f.svc.ApplyRepair(f.as(e), credit.RepairInput{USCC: e.USCC, Target: target, TargetID: id,
+				Statement: "已履行处罚，消除影响", Conditions: all, Files: []credit.Upload{commitment, evidence}})
+		}
+
+		// A restriction until 30 June 2026 (shorter than the term) bars an early removal
+		// until it has ended.
+		r := f.entity("R", "company", "2015-03-01")
+		lr := f.listSerious(r, "湛霞市监罚〔2024〕11号", "2024-05-20", date("2026-06-30"))
+		f.setToday("2025-06-02")
+		if _, err := apply(r, credit.TargetSerious, lr.ID); !slices.Contains(fieldKeys(err), "credit.restriction_running") {
+			t.Errorf("early removal during the restriction: %v", err)
+		}
+		f.setToday("2026-07-01")
+		if _, err := apply(r, credit.TargetSerious, lr.ID); err != nil {
+			t.Errorf("early removal after the restriction: %v", err)
+		}
+
+		// A new heavier penalty after the listing bars it; once annulled, it no longer does.
+		n := f.entity("N", "company", "2015-03-01")
+		ln := f.listSerious(n, "湛霞市监罚〔2024〕12号", "2024-05-20", qcity.Date{})
+		f.setToday("2025-01-10")
+		in := penaltyInput(n, "湛霞市监罚〔2025〕1号", "2025-01-10")
+		in.Heavier = true
+		again, err := f.svc.RecordPenalty(f.county, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.setToday("2025-06-02")
+		if _, err := apply(n, credit.TargetSerious, ln.ID); !slices.Contains(fieldKeys(err), "credit.new_heavier_penalty") {
+			t.Errorf("early removal after a new heavier penalty: %v", err)
+		}
+		if _, err := f.svc.AnnulPenalty(f.county, again.ID, "复议撤销"); err != nil {
+			t.Fatal(err)
+		}
+		app, err := apply(n, credit.TargetSerious, ln.ID)
+		if err != nil {
+			t.Fatalf("early removal once the new penalty is annulled: %v", err)
+		}
+		if app, err = f.svc.DecideRepair(f.county, app.ID, credit.DecisionAccept, ""); err != nil {
+			t.Fatal(err)
+		}
+		// Another heavier penalty while the application is pending: it cannot be approved.
+		f.setToday("2025-06-05")
+		in.DecisionNo, in.DecidedOn = "湛霞市监罚〔2025〕2号", date("2025-06-05")
+		if _, err := f.svc.RecordPenalty(f.county, in); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.svc.DecideRepair(f.county, app.ID, credit.DecisionApprove, "符合条件"); !slices.Contains(fieldKeys(err), "credit.new_heavier_penalty") {
+			t.Errorf("approved despite a new heavier penalty: %v", err)
+		}
+		if l, _ := f.svc.FindSerious(f.city, ln.ID); l.State != credit.SeriousRemovalApplied {
+			t.Errorf("listing after the refused approval: %+v", l)
+		}
+
+		// Penalty publicity: listed on the abnormal list between application and decision.
+		f.setToday("2024-05-20")
+		g := f.entity("G", "company", "2015-03-01")
+		pin := penaltyInput(g, "湛霞市监罚〔2024〕13号", "2024-05-20")
+		pin.Domain = "quality"
+		pen, err := f.svc.RecordPenalty(f.county, pin)
+		if err != nil || pen.EarlyEndFrom != date("2024-11-21") {
+			t.Fatalf("penalty: %+v %v", pen, err)
+		}
+		f.setToday("2024-12-02")
+		papp, err := apply(g, credit.TargetPenalty, pen.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if papp, err = f.svc.DecideRepair(f.county, papp.ID, credit.DecisionAccept, ""); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.svc.ListAbnormal(f.city, credit.ListInput{USCC: g.USCC, Reason: credit.ReasonUnreachable,
+			Facts: credit.AbnormalFacts{Letter1On: date("2024-10-08"), Letter2On: date("2024-10-28")}}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.svc.DecideRepair(f.county, papp.ID, credit.DecisionApprove, "符合条件"); !slices.Contains(fieldKeys(err), "credit.on_a_list") {
+			t.Errorf("publication ended early while on the abnormal list: %v", err)
+		}
+		if p, _ := f.svc.FindPenalty(f.city, pen.ID); p.State != credit.PenaltyPublished {
+			t.Errorf("penalty after the refused approval: %+v", p)
+		}
+		f.verify()
+	})
+}
+
+// An individual business's mark for not filing is published from 1 July to the next
+// 30 June; a mark for being unreachable has no such end and stays public until removed.
+func TestIndividualMarkPublicity(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d, "2024-03-01")
+		ind := f.entity("I", "individual_business", "2020-03-01")
+		if _, err := f.svc.FileReport(f.as(ind), report(ind, 2023)); err != nil {
+			t.Fatal(err)
+		}
+		a, err := f.svc.ListAbnormal(f.city, credit.ListInput{USCC: ind.USCC, Reason: credit.ReasonUnreachable,
+			Facts: credit.AbnormalFacts{Letter1On: date("2024-01-08"), Letter2On: date("2024-01-29")}})
+		if err != nil || !a.Individual || !a.PublicityEndsOn.IsZero() {
+			t.Fatalf("unreachable mark: %+v %v", a, err)
+		}
+		if s := f.run("2024-07-01"); s.MarksEnded != 0 {
+			t.Errorf("marks ended on 1 July: %+v", s)
+		}
+		if s := f.run("2025-07-01"); s.MarksEnded != 0 {
+			t.Errorf("marks ended a year on: %+v", s)
+		}
+		if a, _ = f.svc.FindAbnormal(f.city, a.ID); a.State != credit.StateListed {
+			t.Errorf("unreachable mark after 30 June: %+v", a)
+		}
+		f.verify()
+	})
+}
+
+// An upheld objection revokes the listing, and an open application to remove it is
+// closed with it rather than left on the worklist with nothing to decide.
+func TestUpheldObjectionClosesRepair(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d, "2024-03-01")
+		e := f.entity("O", "company", "2020-03-01")
+		a, err := f.svc.ListAbnormal(f.city, credit.ListInput{USCC: e.USCC, Reason: credit.ReasonUnreachable,
+			Facts: credit.AbnormalFacts{Letter1On: date("2024-01-08"), Letter2On: date("2024-01-29")}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.setToday("2024-03-05")
+		evidence := credit.Upload{Name: "租赁合同.pdf", Role: "evidence", Data: []byte("%PDF-1.4\n合同")}
+		app, err := f.svc.ApplyRepair(f.as(e), credit.RepairInput{USCC: e.USCC, Target: credit.TargetAbnormal, TargetID: a.ID,
+			Statement: "已恢复正常联系", Files: []credit.Upload{evidence}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.svc.ObjectAbnormal(f.as(e), a.ID, "两封挂号信均寄错地址，我司一直在登记住所经营。"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.svc.DecideObjection(f.city, a.ID, "uphold", "核实属实"); err != nil {
+			t.Fatal(err)
+		}
+		if r, _ := f.svc.FindRepair(f.city, app.ID); r.State != credit.RepairRejected {
+			t.Errorf("application after the listing was revoked: %+v", r)
+		}
+		if _, n, _ := f.svc.FindRepairs(f.city, credit.RepairFilter{State: "open"}); n != 0 {
+			t.Errorf("%d applications still open", n)
+		}
+		f.verify()
+	})
+}
+
+// An entity that owed last year's report but was deregistered before 1 July still
+// counts as due, but is not proposed for listing; one deregistered after the proposal
+// has it withdrawn and is not listed.
+func TestNoListingOfCeasedEntities(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d, "2024-03-01")
+		gone := f.entity("G", "company", "2020-03-01")
+		later := f.entity("L", "company", "2020-03-01")
+		f.entity("S", "company", "2020-03-01")
+		ctx := context.Background()
+		if _, err := d.Exec(ctx, `UPDATE entities SET status = 'deregistered', status_changed_on = ? WHERE uscc = ?`, date("2024-03-01"), gone.USCC); err != nil {
+			t.Fatal(err)
+		}
+		if s := f.run("2024-07-01"); s.Proposed != 2 {
+			t.Errorf("proposed %d, want 2 (the deregistered entity is not listed): %+v", s.Proposed, s)
+		}
+		props, _, _ := f.svc.FindAbnormals(f.city, credit.AbnormalFilter{State: credit.StateProposed}, true)
+		ids := []int64{}
+		for _, p := range props {
+			if p.USCC == gone.USCC {
+				t.Errorf("proposal for a deregistered entity: %+v", p)
+			}
+			ids = append(ids, p.ID)
+		}
+		if _, err := d.Exec(ctx, `UPDATE entities SET status = 'deregistered', status_changed_on = ? WHERE uscc = ?`, date("2024-07-03"), later.USCC); err != nil {
+			t.Fatal(err)
+		}
+		f.setToday("2024-07-05")
+		listed, skipped, err := f.svc.ConfirmProposals(f.city, ids)
+		if err != nil || len(listed) != 1 || skipped != 1 || listed[0].USCC == later.USCC {
+			t.Errorf("confirm: %+v skipped %d %v", listed, skipped, err)
+		}
+		if s, err := f.svc.RunRules(ctx, date("2024-07-05"), true); err != nil || s.Changes() != 0 {
+			t.Errorf("second run: %+v %v", s, err)
+		}
+		f.verify()
+	})
 }

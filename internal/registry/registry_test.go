@@ -148,6 +148,42 @@ func TestEntityStorage(t *testing.T) {
 		if _, err := s.UpdateEntity(ctx, c, in, 1); qcity.ErrorCode(err) != qcity.ECONFLICT {
 			t.Errorf("stale version: %v", err)
 		}
+		// A change of status is dated, for the annual-report rules; other edits keep the date.
+		statusOn := func() string {
+			var on qcity.Date
+			if err := d.QueryRow(context.Background(), `SELECT status_changed_on FROM entities WHERE uscc = ?`, c).Scan(&on); err != nil {
+				t.Fatal(err)
+			}
+			return on.String()
+		}
+		if on := statusOn(); on != "" {
+			t.Errorf("status date before any status change: %q", on)
+		}
+		clock.T = time.Date(2026, 12, 3, 20, 0, 0, 0, time.UTC) // 4 December in China
+		in2 := upd.Input()
+		in2.Status = "deregistered"
+		if upd, err = s.UpdateEntity(ctx, c, in2, 2); err != nil {
+			t.Fatal(err)
+		}
+		clock.T = time.Date(2026, 12, 10, 2, 0, 0, 0, time.UTC)
+		in2 = upd.Input()
+		in2.Address = "湛江市赤坎区海滨路 1 号"
+		if upd, err = s.UpdateEntity(ctx, c, in2, 3); err != nil {
+			t.Fatal(err)
+		}
+		if on := statusOn(); on != "2026-12-04" {
+			t.Errorf("status date %q, want 2026-12-04 (the day of the change, not of a later edit)", on)
+		}
+		in2 = upd.Input()
+		in2.Status = "active"
+		if upd, err = s.UpdateEntity(ctx, c, in2, 4); err != nil {
+			t.Fatal(err)
+		}
+		if on := statusOn(); on != "2026-12-10" {
+			t.Errorf("status date after reactivation %q, want 2026-12-10", on)
+		}
+		in = upd.Input()
+		clock.T = now.Add(time.Minute)
 		// Found by old and new names, and with filters.
 		for _, q := range []string{"蓝海水产", "海洋食品", "赤坎"} {
 			items, total, err := s.FindEntities(ctx, registry.EntityFilter{Q: q})
@@ -159,12 +195,12 @@ func TestEntityStorage(t *testing.T) {
 			t.Errorf("region filter: %d", total)
 		}
 		// County officials may not touch other districts.
-		if _, err := s.UpdateEntity(official("440803"), c, in, 2); qcity.ErrorCode(err) != qcity.EFORBIDDEN {
+		if _, err := s.UpdateEntity(official("440803"), c, in, 5); qcity.ErrorCode(err) != qcity.EFORBIDDEN {
 			t.Errorf("county official elsewhere: %v", err)
 		}
 		// Enterprises and anonymous callers may not write at all.
 		ent := qcity.WithActor(context.Background(), qcity.Actor{Kind: qcity.ActorUser, Role: qcity.RoleEnterprise, USCC: c})
-		if _, err := s.UpdateEntity(ent, c, in, 2); qcity.ErrorCode(err) != qcity.EFORBIDDEN {
+		if _, err := s.UpdateEntity(ent, c, in, 5); qcity.ErrorCode(err) != qcity.EFORBIDDEN {
 			t.Errorf("enterprise: %v", err)
 		}
 		// Products.

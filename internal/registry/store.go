@@ -117,14 +117,17 @@ func conflictUSCC(code string) *qcity.Error {
 }
 
 // updateEntity writes e if its stored version is still version; it bumps the version.
+// A change of registration status is dated (status_changed_on, the day of the edit):
+// the annual-report rules count an entity as due for the years it was active.
 func updateEntity(ctx context.Context, q db.Querier, e *Entity, version int) error {
 	res, err := q.Exec(ctx, `UPDATE entities SET name = ?, former_names = ?, entity_type = ?,
 		legal_representative = ?, address = ?, region_code = ?, industry_code = ?, established_on = ?,
+		status_changed_on = CASE WHEN status <> ? THEN ? ELSE status_changed_on END,
 		status = ?, registered_capital = ?, needs_check = ?, updated_at = ?, version = version + 1
 		WHERE id = ? AND version = ?`,
 		e.Name, formerJSON(e.FormerNames), string(e.Type), e.LegalRepresentative, e.Address, e.Region,
-		e.Industry, e.EstablishedOn, string(e.Status), e.RegisteredCapital, e.NeedsCheck, e.UpdatedAt,
-		e.ID, version)
+		e.Industry, e.EstablishedOn, string(e.Status), qcity.DateOf(e.UpdatedAt), string(e.Status), e.RegisteredCapital,
+		e.NeedsCheck, e.UpdatedAt, e.ID, version)
 	if err != nil {
 		return qcity.Internal(err)
 	}

@@ -278,6 +278,10 @@ func (s *Service) StepSerious(ctx context.Context, id int64, step, note string) 
 		if len([]rune(note)) > 2000 {
 			return qcity.Invalid(qcity.Field("note", "registry.text_length", "max", 2000))
 		}
+		if (step == StepReject || step == StepRevoke) && note == "" {
+			// The reasons, or the decision that annulled the listing's basis (Art. 19).
+			return qcity.Invalid(qcity.Field("note", "credit.note_required"))
+		}
 		before := l
 		var recs []logRec
 		switch step {

@@ -562,6 +562,15 @@ func TestPenaltiesAndSeriousList(t *testing.T) {
 			l.State != credit.SeriousListed || l.ExpiresOn != date("2028-09-01") || l.Relisted != 1 {
 			t.Fatalf("relist: %+v %v", l, err)
 		}
+		// Revoking or rejecting by hand needs its reasons.
+		for _, step := range []string{credit.StepRevoke, credit.StepReject} {
+			if _, err := f.svc.StepSerious(f.city, l.ID, step, " "); code(err) != qcity.EINVALID && code(err) != qcity.ECONFLICT {
+				t.Errorf("%s without a note: %v", step, err)
+			}
+		}
+		if _, err := f.svc.StepSerious(f.city, l.ID, credit.StepRevoke, ""); code(err) != qcity.EINVALID {
+			t.Errorf("revoke without a note: %v", err)
+		}
 		// The penalty is annulled: the listing is revoked and the publication withdrawn.
 		f.setToday("2025-10-10")
 		p, err := f.svc.AnnulPenalty(f.county, heavy.ID, "复议撤销")

@@ -375,3 +375,64 @@ func TestExportLinksKeepFilters(t *testing.T) {
 		}
 	}
 }
+
+// planJSON is a plan of region ("" for the city) with one category and a quota in
+// quotaRegion.
+func (e *env) planJSON(year int, level, name, region, quotaRegion string) string {
+	return fmt.Sprintf(`{"year":%d,"kind":"food_supervision","level":%q,"name":%q,"region_code":%q,"seed":20260101,
+		"categories":[{"category":"粮食加工品","test_items":["铅"],"judgement_basis":"GB 2762-2022"}],
+		"quotas":[{"region_code":%q,"category":"粮食加工品","quota":1}],"labs":[%q]}`, year, level, name, region, quotaRegion, e.lab.Name)
+}
+
+func TestSamplingPlanExport(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		cityKey, countyKey := e.keys[qcity.RoleCityOfficial], e.keys[qcity.RoleCountyOfficial]
+		for _, p := range []struct {
+			key, json string
+		}{
+			{cityKey, e.planJSON(2026, "city", "2026年市级食品安全监督抽检计划", "", "440802")},
+			{cityKey, e.planJSON(2025, "county", "2025年赤坎区抽检计划", "440802", "440802")},
+			{countyKey, e.planJSON(2026, "county", "2026年霞山区抽检计划", "440803", "440803")},
+		} {
+			if st, res := e.api("POST", "/api/v1/sampling/plans", p.key, p.json); st != 201 {
+				t.Fatalf("plan: %d %v", st, res)
+			}
+		}
+		header := e.headersOf([]string{"年度", "名称", "抽检类型", "抽检级别", "行政区划", "随机种子"},
+			"field.year", "ui.name", "field.sample_kind", "field.level", "field.region_code", "ui.seed")
+		city, county := e.newClient(), e.newClient()
+		city.login("city")
+		county.login("county")
+
+		rows := exportVia(t, city, "/sampling/plans", "/sampling/plans/export", header...)
+		if got, want := column(rows, 1), e.apiColumn("/api/v1/sampling/plans", cityKey, "name"); !slices.Equal(got, want) || len(got) != 3 {
+			t.Errorf("plans: export %v, list %v", got, want)
+		}
+		rows = exportVia(t, city, "/sampling/plans?year=2026", "/sampling/plans/export?year=2026", header...)
+		if got, want := column(rows, 1), e.apiColumn("/api/v1/sampling/plans?year=2026", cityKey, "name"); !slices.Equal(got, want) || len(got) != 2 {
+			t.Errorf("2026 plans: export %v, list %v", got, want)
+		}
+		for _, r := range rows {
+			if r[0] != "2026" || r[2] != "食品安全监督抽检" || r[5] != "20260101" {
+				t.Errorf("2026 plan row: %q", r)
+			}
+		}
+		// The county official (霞山区) sees the city's plans and its district's.
+		rows = exportVia(t, county, "/sampling/plans", "/sampling/plans/export", header...)
+		if got, want := column(rows, 1), e.apiColumn("/api/v1/sampling/plans", countyKey, "name"); !slices.Equal(got, want) || len(got) != 2 ||
+			slices.Contains(got, "2025年赤坎区抽检计划") || rows[0][4] != "霞山区" {
+			t.Errorf("county plans: export %q, list %v", rows, want)
+		}
+		city.get("/lang?to=en&next=/")
+		if rows := xlsxRows(t, city, "/sampling/plans/export"); rows[0][0] != "Year" || rows[0][5] != "Seed" {
+			t.Errorf("English header: %q", rows[0])
+		}
+		if e.exportAudits("sampling_plan") == 0 {
+			t.Error("no audit record of the plans export")
+		}
+		if st, _ := e.api("GET", "/sampling/plans/export", e.keys[qcity.RoleLab], ""); st != 403 {
+			t.Errorf("a lab's plans export: %d", st)
+		}
+	})
+}

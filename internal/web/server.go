@@ -278,6 +278,7 @@ func (s *Server) registerRoutes() {
 	nonPublic("POST", "/sampling/import", labsAndOfficials, s.handleSampleImport)
 	nonPublic("GET", "/sampling/import/jobs/{job}", labsAndOfficials, s.handleSampleImportJob)
 	official("GET", "/sampling/plans", s.handlePlanList)
+	official("GET", "/sampling/plans/export", s.handlePlanExport)
 	nonPublic("GET", "/sampling/tasks", labsAndOfficials, s.handleTaskList)
 	official("GET", "/sampling/plans/new", s.handlePlanNew)
 	official("POST", "/sampling/plans", s.handlePlanCreate)

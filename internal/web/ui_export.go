@@ -518,3 +518,24 @@ func (s *Server) handleOrgExport(w http.ResponseWriter, r *http.Request) {
 			return rows, total, err
 		}})
 }
+
+// --- Sampling inspection (监督抽检) -------------------------------------------------------
+
+// handlePlanExport exports /sampling/plans as filtered (?year=, read as the page reads
+// it); a county official's are the city's plans and its district's, as on the page.
+func (s *Server) handlePlanExport(w http.ResponseWriter, r *http.Request) {
+	year, _ := strconv.Atoi(r.URL.Query().Get("year"))
+	t := s.exportT(r)
+	s.writeListExport(w, r, listExport{Sheet: "ui.plans", File: "sampling-plans", Audit: "sampling_plan",
+		Cols: []exportCol{{"field.year", sheet.Number}, {"ui.name", sheet.Text}, {"field.sample_kind", sheet.Text},
+			{"field.level", sheet.Text}, {"field.region_code", sheet.Text}, {"ui.seed", sheet.Text}},
+		Page: func(_, _ int) ([][]string, int, error) {
+			plans, err := s.Sampling.FindPlans(r.Context(), year)
+			rows := make([][]string, len(plans))
+			for i, p := range plans {
+				rows[i] = []string{strconv.Itoa(p.Year), p.Name, t("sampling.plan_kind." + string(p.Kind)), t("sampling.level." + string(p.Level)),
+					s.regionName(p.Region), strconv.FormatUint(p.Seed, 10)}
+			}
+			return rows, len(rows), err
+		}})
+}

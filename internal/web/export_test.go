@@ -436,3 +436,75 @@ func TestSamplingPlanExport(t *testing.T) {
 		}
 	})
 }
+
+func TestSamplingTaskExport(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		cityKey := e.keys[qcity.RoleCityOfficial]
+		// Two plans, one district each, drawn; what the draw gives is what the page lists.
+		type drawn struct{ region, uscc string }
+		var want []drawn
+		for _, region := range []string{"440803", "440802"} {
+			st, p := e.api("POST", "/api/v1/sampling/plans", cityKey, e.planJSON(2026, "city", "2026年抽检计划 "+region, "", region))
+			if st != 201 {
+				t.Fatalf("plan: %d %v", st, p)
+			}
+			id := fmt.Sprint(p["id"])
+			st, res := e.api("POST", "/api/v1/sampling/plans/"+id+"/draw", cityKey, "")
+			if st != 201 {
+				t.Fatalf("draw: %d %v", st, res)
+			}
+			var got []drawn
+			for _, task := range res["tasks"].([]any) {
+				targets := task.(map[string]any)["targets"].([]any)
+				if len(targets) == 0 {
+					got = append(got, drawn{region, ""})
+				}
+				for _, tg := range targets {
+					got = append(got, drawn{region, fmt.Sprint(tg.(map[string]any)["uscc"])})
+				}
+			}
+			want = append(got, want...) // the newest plan first
+		}
+		header := e.headersOf([]string{"计划名称", "行政区划", "类别", "检验机构", "批次", "已抽取", "序号", "名称", "统一社会信用代码", "抽样人员"},
+			"ui.task_plan", "field.region_code", "field.category", "field.lab", "ui.quota", "ui.drawn", "ui.target_seq", "field.name",
+			"field.uscc", "field.samplers")
+		regionOf := map[string]string{"440803": "霞山区", "440802": "赤坎区"}
+		city, county, lab := e.newClient(), e.newClient(), e.newClient()
+		city.login("city")
+		county.login("county")
+		lab.login("lab")
+
+		if !slices.ContainsFunc(want, func(w drawn) bool { return w.uscc != "" }) {
+			t.Fatalf("nothing drawn: %v", want)
+		}
+		rows := exportVia(t, city, "/sampling/tasks", "/sampling/tasks/export", header...)
+		if len(rows) != len(want) {
+			t.Fatalf("tasks: export %q, drawn %v", rows, want)
+		}
+		for i, w := range want {
+			if rows[i][1] != regionOf[w.region] || rows[i][8] != w.uscc || rows[i][3] != e.lab.Name || rows[i][4] != "1" {
+				t.Errorf("task row %d: %q, want %v", i, rows[i], w)
+			}
+		}
+		// The county official sees its district's tasks only, the lab those assigned to it.
+		rows = exportVia(t, county, "/sampling/tasks", "/sampling/tasks/export", header...)
+		if len(rows) == 0 || len(rows) == len(want) {
+			t.Errorf("county tasks: %q", rows)
+		}
+		for _, r := range rows {
+			if r[1] != "霞山区" {
+				t.Errorf("county export holds another district's task: %q", r)
+			}
+		}
+		if rows := exportVia(t, lab, "/sampling/tasks", "/sampling/tasks/export", header...); len(rows) != len(want) {
+			t.Errorf("lab tasks: %q", rows)
+		}
+		if e.exportAudits("sampling_tasks") == 0 {
+			t.Error("no audit record of the tasks export")
+		}
+		if st, _ := e.api("GET", "/sampling/tasks/export", e.keys[qcity.RoleCertificationBody], ""); st != 403 {
+			t.Errorf("a certification body's tasks export: %d", st)
+		}
+	})
+}

@@ -58,7 +58,7 @@ var access = map[string][]string{
 	"GET /sampling": involved, "GET /sampling/worklist": officials, "GET /sampling/export": officials, "GET /sampling/new": labsOfficials,
 	"POST /sampling": labsOfficials, "GET /sampling/import": labsOfficials, "GET /sampling/import/template": labsOfficials,
 	"POST /sampling/import": labsOfficials, "GET /sampling/import/jobs/{job}": labsOfficials,
-	"GET /sampling/plans": officials, "GET /sampling/plans/export": officials, "GET /sampling/tasks": labsOfficials, "GET /sampling/plans/new": officials, "POST /sampling/plans": officials,
+	"GET /sampling/plans": officials, "GET /sampling/plans/export": officials, "GET /sampling/tasks": labsOfficials, "GET /sampling/tasks/export": labsOfficials, "GET /sampling/plans/new": officials, "POST /sampling/plans": officials,
 	"GET /sampling/plans/{id}": officials, "POST /sampling/plans/{id}/draw": officials, "POST /sampling/officers": officials,
 	"GET /sampling/categories": officials, "POST /sampling/categories": cityOfficials,
 	"GET /limits": officials, "GET /limits/export": officials, "GET /limits/template": officials,

@@ -280,6 +280,7 @@ func (s *Server) registerRoutes() {
 	official("GET", "/sampling/plans", s.handlePlanList)
 	official("GET", "/sampling/plans/export", s.handlePlanExport)
 	nonPublic("GET", "/sampling/tasks", labsAndOfficials, s.handleTaskList)
+	nonPublic("GET", "/sampling/tasks/export", labsAndOfficials, s.handleTaskExport)
 	official("GET", "/sampling/plans/new", s.handlePlanNew)
 	official("POST", "/sampling/plans", s.handlePlanCreate)
 	official("GET", "/sampling/plans/{id}", s.handlePlanDetail)

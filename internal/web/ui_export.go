@@ -539,3 +539,41 @@ func (s *Server) handlePlanExport(w http.ResponseWriter, r *http.Request) {
 			return rows, len(rows), err
 		}})
 }
+
+// handleTaskExport exports /sampling/tasks: a row for each target drawn, after its
+// task's plan, district, category, lab, batches and how many were drawn (a task with
+// none drawn yet has a row of its own); a lab's tasks for a lab, a county official's
+// district's for one, every task rather than the page's first 200.
+func (s *Server) handleTaskExport(w http.ResponseWriter, r *http.Request) {
+	s.writeListExport(w, r, listExport{Sheet: "ui.tasks", File: "sampling-tasks", Audit: "sampling_tasks", Batch: maxListExportRows + 1,
+		Cols: []exportCol{{"ui.task_plan", sheet.Text}, {"field.region_code", sheet.Text}, {"field.category", sheet.Text},
+			{"field.lab", sheet.Text}, {"ui.quota", sheet.Number}, {"ui.drawn", sheet.Number}, {"ui.target_seq", sheet.Number},
+			{"field.name", sheet.Text}, {"field.uscc", sheet.Text}, {"field.samplers", sheet.Text}},
+		// Every row at once: a task is as many rows as it has targets.
+		Page: func(_, _ int) ([][]string, int, error) {
+			var rows [][]string
+			for offset := 0; ; {
+				tasks, total, err := s.Sampling.TaskPage(r.Context(), 200, offset)
+				if err != nil || total > maxListExportRows {
+					return nil, total, err
+				}
+				for _, k := range tasks {
+					task := []string{k.PlanName, s.regionName(k.Region), k.CategoryCode, k.LabName, strconv.Itoa(k.Quota), strconv.Itoa(len(k.Targets))}
+					if len(k.Targets) == 0 {
+						rows = append(rows, append(slices.Clip(task), "", "", "", ""))
+					}
+					for _, tg := range k.Targets {
+						rows = append(rows, append(slices.Clip(task), strconv.Itoa(tg.Seq), tg.Name, tg.USCC, strings.Join(tg.Officers, "、")))
+					}
+				}
+				if len(rows) > maxListExportRows {
+					return nil, len(rows), nil
+				}
+				offset += len(tasks)
+				if len(tasks) == 0 || offset >= total {
+					break
+				}
+			}
+			return rows, len(rows), nil
+		}})
+}

@@ -508,3 +508,89 @@ func TestSamplingTaskExport(t *testing.T) {
 		}
 	})
 }
+
+var worklistSampleRE = regexp.MustCompile(`<td class="mono"><a href="/sampling/([A-Z0-9]+)">`)
+
+func TestWorklistExport(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		// Failing samples of both districts, two recorded three weeks ago: their next step
+		// (serving the result) is overdue, the others' due soon.
+		for i, s := range []struct{ no, region, uscc, name, on string }{
+			{"DC26440803000301", "440803", e.inCounty.USCC, e.inCounty.Name, "2026-11-20"},
+			{"DC26440803000302", "440803", e.inCounty.USCC, e.inCounty.Name, "2026-09-01"},
+			{"DC26440802000303", "440802", e.outCounty.USCC, e.outCounty.Name, "2026-10-15"},
+			{"DC26440802000304", "440802", e.outCounty.USCC, e.outCounty.Name, "2026-11-24"},
+		} {
+			body := sampleJSON(e, s.no, fmt.Sprintf(`region_code=%q;;seller_uscc=%q;;seller_name=%q;;sampled_on=%q;;batch="2026-08-0%d"`,
+				s.region, s.uscc, s.name, s.on, i+1))
+			now := e.clock.T
+			if s.on < "2026-11-01" {
+				e.clock.T = now.AddDate(0, 0, -21)
+			}
+			st, res := e.api("POST", "/api/v1/samples", e.keys[qcity.RoleLab], body)
+			e.clock.T = now
+			if st != 201 {
+				t.Fatalf("sample %s: %d %v", s.no, st, res)
+			}
+		}
+		header := e.headersOf([]string{"期限", "剩余", "下一步", "样品编号", "产品名称", "行政区划", "状态"},
+			"field.due_on", "ui.days_left", "field.next_step", "field.sample_no", "field.product_name", "field.region_code", "field.state")
+		city, county := e.newClient(), e.newClient()
+		city.login("city")
+		county.login("county")
+		pageSamples := func(c *client) []string {
+			_, body := c.get("/sampling/worklist")
+			var out []string
+			for _, m := range worklistSampleRE.FindAllStringSubmatch(body, -1) {
+				out = append(out, m[1])
+			}
+			return out
+		}
+
+		rows := exportVia(t, city, "/sampling/worklist", "/sampling/worklist/export", header...)
+		if got, want := column(rows, 3), pageSamples(city); !slices.Equal(got, want) || len(got) < 2 {
+			t.Fatalf("worklist: export %q, page %v", rows, want)
+		}
+		// By deadline, so the overdue first; each with its working days left.
+		overdue := 0
+		for i, r := range rows {
+			if i > 0 && r[0] < rows[i-1][0] {
+				t.Errorf("worklist out of deadline order: %q after %q", r, rows[i-1])
+			}
+			if !regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`).MatchString(r[0]) || r[1] == "" || r[2] == "" {
+				t.Errorf("worklist row: %q", r)
+			}
+			if strings.HasPrefix(r[1], "逾期") {
+				overdue++
+				if r[0] >= "2026-11-27" || (i > 0 && !strings.HasPrefix(rows[i-1][1], "逾期")) {
+					t.Errorf("overdue row %q not before the others", r)
+				}
+			}
+		}
+		if overdue == 0 || overdue == len(rows) {
+			t.Errorf("worklist: %d of %d overdue: %q", overdue, len(rows), rows)
+		}
+		// The county official's district only, as on its page.
+		rows = exportVia(t, county, "/sampling/worklist", "/sampling/worklist/export", header...)
+		if got, want := column(rows, 3), pageSamples(county); !slices.Equal(got, want) || len(got) == 0 {
+			t.Errorf("county worklist: export %q, page %v", rows, want)
+		}
+		for _, r := range rows {
+			if r[5] != "霞山区" {
+				t.Errorf("county worklist holds another district's sample: %q", r)
+			}
+		}
+		city.get("/lang?to=en&next=/")
+		if rows := xlsxRows(t, city, "/sampling/worklist/export"); rows[0][0] != "Due" {
+			t.Errorf("English header: %q", rows[0])
+		}
+		if st, _ := e.api("GET", "/sampling/worklist/export", e.keys[qcity.RoleLab], ""); st != 403 {
+			t.Errorf("a lab's worklist export: %d", st)
+		}
+		var n int
+		if err := e.db.QueryRow(t0(), `SELECT COUNT(*) FROM audit_log WHERE action = 'export' AND object_type = 'sample' AND summary LIKE '/sampling/worklist/export%'`).Scan(&n); err != nil || n == 0 {
+			t.Errorf("no audit record of the worklist export: %d %v", n, err)
+		}
+	})
+}

@@ -55,7 +55,7 @@ var access = map[string][]string{
 	"POST /api/v1/organisations": officials, "PUT /api/v1/organisations/{id}": officials,
 	"GET /api/v1/audit": officials, "GET /api/v1/me": loggedIn,
 
-	"GET /sampling": involved, "GET /sampling/worklist": officials, "GET /sampling/export": officials, "GET /sampling/new": labsOfficials,
+	"GET /sampling": involved, "GET /sampling/worklist": officials, "GET /sampling/worklist/export": officials, "GET /sampling/export": officials, "GET /sampling/new": labsOfficials,
 	"POST /sampling": labsOfficials, "GET /sampling/import": labsOfficials, "GET /sampling/import/template": labsOfficials,
 	"POST /sampling/import": labsOfficials, "GET /sampling/import/jobs/{job}": labsOfficials,
 	"GET /sampling/plans": officials, "GET /sampling/plans/export": officials, "GET /sampling/tasks": labsOfficials, "GET /sampling/tasks/export": labsOfficials, "GET /sampling/plans/new": officials, "POST /sampling/plans": officials,

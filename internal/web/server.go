@@ -270,6 +270,7 @@ func (s *Server) registerRoutes() {
 	}
 	nonPublic("GET", "/sampling", involved, s.handleSampleList)
 	official("GET", "/sampling/worklist", s.handleWorklist)
+	official("GET", "/sampling/worklist/export", s.handleWorklistExport)
 	official("GET", "/sampling/export", s.handleSampleExport)
 	nonPublic("GET", "/sampling/new", labsAndOfficials, s.handleSampleNew)
 	nonPublic("POST", "/sampling", labsAndOfficials, s.handleSampleCreate)

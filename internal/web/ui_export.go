@@ -14,6 +14,7 @@ import (
 	"qcity/internal/credit"
 	"qcity/internal/locale"
 	"qcity/internal/registry"
+	"qcity/internal/sampling"
 	"qcity/internal/sheet"
 )
 
@@ -575,5 +576,32 @@ func (s *Server) handleTaskExport(w http.ResponseWriter, r *http.Request) {
 				}
 			}
 			return rows, len(rows), nil
+		}})
+}
+
+// handleWorklistExport exports the 待办 worklist as the page orders it (by deadline,
+// so the overdue first) with the deadline and the working days left, every line of it
+// rather than the page's first 500; a county official's district's.
+func (s *Server) handleWorklistExport(w http.ResponseWriter, r *http.Request) {
+	t := s.exportT(r)
+	today := qcity.DateOf(s.Clock.Now())
+	f := sampling.SampleFilter{DueWithin: worklistDays}
+	s.writeListExport(w, r, listExport{Sheet: "ui.worklist", File: "worklist", Audit: "sample", Batch: 1000,
+		Cols: []exportCol{{"field.due_on", sheet.Date}, {"ui.days_left", sheet.Text}, {"field.next_step", sheet.Text},
+			{"field.sample_no", sheet.Text}, {"field.product_name", sheet.Text}, {"field.region_code", sheet.Text}, {"field.state", sheet.Text}},
+		Page: func(limit, offset int) ([][]string, int, error) {
+			f.Limit, f.Offset = limit, offset
+			items, total, err := s.Sampling.FindSamples(r.Context(), f)
+			rows := make([][]string, len(items))
+			for i, it := range items {
+				x := workRowOf(it, today)
+				left := strconv.Itoa(x.DaysLeft)
+				if x.Urgency == "overdue" {
+					left = t("ui.overdue_by", "n", -x.DaysLeft)
+				}
+				rows[i] = []string{x.DueOn.String(), left, t("sampling.step." + string(x.NextStep)), x.SampleNo, x.ProductName,
+					s.regionName(x.Region), t("sampling.state." + string(x.State))}
+			}
+			return rows, total, err
 		}})
 }

@@ -594,3 +594,72 @@ func TestWorklistExport(t *testing.T) {
 		}
 	})
 }
+
+func TestAuditExport(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		cityKey, countyKey := e.keys[qcity.RoleCityOfficial], e.keys[qcity.RoleCountyOfficial]
+		// Records of both: plans created, and exports of them read by the city and the county.
+		if st, res := e.api("POST", "/api/v1/sampling/plans", cityKey, e.planJSON(2026, "city", "2026年市级计划", "", "440802")); st != 201 {
+			t.Fatalf("plan: %d %v", st, res)
+		}
+		if st, res := e.api("POST", "/api/v1/sampling/plans", countyKey, e.planJSON(2026, "county", "2026年霞山区计划", "440803", "440803")); st != 201 {
+			t.Fatalf("plan: %d %v", st, res)
+		}
+		city, county := e.newClient(), e.newClient()
+		city.login("city")
+		county.login("county")
+		xlsxRows(t, city, "/sampling/plans/export")
+		xlsxRows(t, county, "/sampling/plans/export?year=2026")
+
+		header := e.headersOf([]string{"时间", "操作人", "角色", "操作", "对象类型", "对象编号", "行政区划", "摘要", "修改前", "修改后", "请求编号", "IP 地址"},
+			"ui.time", "ui.actor", "ui.role", "ui.action", "ui.object_type", "ui.object_id", "field.region_code", "ui.summary",
+			"ui.before", "ui.after", "ui.request_id", "ui.ip")
+		// The filtered log as the API lists it, newest first.
+		want := e.apiColumn("/api/v1/audit?action=export&limit=1000", cityKey, "summary")
+		rows := exportVia(t, city, "/audit?action=export", "/audit/export?action=export", header...)
+		if got := column(rows, 7); !slices.Equal(got, want) || len(got) < 2 {
+			t.Errorf("exports: export %v, list %v", got, want)
+		}
+		for _, r := range rows {
+			if r[0] != "2026-11-27" || r[3] != "导出" {
+				t.Errorf("export record: %q", r)
+			}
+		}
+		want = e.apiColumn("/api/v1/audit?action=create&object_type=sampling_plan&from=2026-11-27&to=2026-11-27&limit=1000", cityKey, "object_id")
+		rows = exportVia(t, city, "/audit?action=create&object_type=sampling_plan&from=2026-11-27&to=2026-11-27",
+			"/audit/export?action=create&from=2026-11-27&object_type=sampling_plan&to=2026-11-27", header...)
+		if got := column(rows, 5); !slices.Equal(got, want) || len(got) != 2 || rows[0][1] != "key-county_official" || rows[0][6] != "霞山区" || rows[1][6] != "湛江市" {
+			t.Errorf("plans created: export %q, list %v", rows, want)
+		}
+		if rows := xlsxRows(t, city, "/audit/export?action=create&object_type=sampling_plan&to=2026-11-26"); len(rows) != 1 {
+			t.Errorf("plans created before today: %q", rows)
+		}
+		// The county official's district's records only. The API key's read of the log is
+		// recorded after it lists: the export, after it, holds that record first.
+		want = e.apiColumn("/api/v1/audit?limit=1000", countyKey, "summary")
+		rows = exportVia(t, county, "/audit", "/audit/export", header...)
+		if got := column(rows, 7); len(got) == 0 || got[0] != "/api/v1/audit?limit=1000" || !slices.Equal(got[1:], want) || len(want) == 0 {
+			t.Errorf("county log: export %v, list %v", got, want)
+		}
+		for _, r := range rows {
+			if r[6] != "霞山区" {
+				t.Errorf("county export holds another district's record: %q", r)
+			}
+		}
+		// Reading the log is itself audited; bad filters are refused as on the page.
+		if e.exportAudits("audit_log") < 3 {
+			t.Errorf("audit log exports recorded: %d", e.exportAudits("audit_log"))
+		}
+		if resp, _ := city.get("/audit/export?from=yesterday"); resp.StatusCode != 422 {
+			t.Errorf("bad date: %d", resp.StatusCode)
+		}
+		city.get("/lang?to=en&next=/")
+		if rows := xlsxRows(t, city, "/audit/export?action=export"); rows[0][0] != "Time" || rows[0][11] != "IP address" {
+			t.Errorf("English header: %q", rows[0])
+		}
+		if st, _ := e.api("GET", "/audit/export", e.keys[qcity.RoleLab], ""); st != 403 {
+			t.Errorf("a lab's audit export: %d", st)
+		}
+	})
+}

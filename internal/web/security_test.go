@@ -43,7 +43,7 @@ var access = map[string][]string{
 	"POST /entities/{uscc}": officials, "POST /entities/{uscc}/products": officials,
 	"GET /organisations": officials, "GET /organisations/export": officials, "GET /organisations/new": officials, "POST /organisations": officials,
 	"GET /organisations/{id}/edit": officials, "POST /organisations/{id}": officials,
-	"GET /audit":       officials,
+	"GET /audit": officials, "GET /audit/export": officials,
 	"GET /admin/users": adminOnly, "POST /admin/users": adminOnly, "POST /admin/users/{id}/disable": adminOnly,
 	"POST /admin/users/{id}/enable": adminOnly, "GET /admin/apikeys": adminOnly, "POST /admin/apikeys": adminOnly,
 	"POST /admin/apikeys/{id}/revoke": adminOnly,

@@ -254,6 +254,7 @@ func (s *Server) registerRoutes() {
 	official("GET", "/organisations/{id}/edit", s.handleOrgEdit)
 	official("POST", "/organisations/{id}", s.handleOrgUpdate)
 	official("GET", "/audit", s.handleAuditList)
+	official("GET", "/audit/export", s.handleAuditExport)
 	admin("GET", "/admin/users", s.handleUserList)
 	admin("POST", "/admin/users", s.handleUserCreate)
 	admin("POST", "/admin/users/{id}/disable", s.handleUserDisable)

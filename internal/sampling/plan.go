@@ -551,40 +551,51 @@ func (s *Service) AddOfficer(ctx context.Context, name, regionCode, badge string
 // MyTasks lists the tasks the actor should see with their targets: a lab its own, an
 // official those of plans in its region (all, for the city), newest plan first.
 func (s *Service) MyTasks(ctx context.Context) ([]Task, error) {
+	tasks, _, err := s.TaskPage(ctx, 200, 0)
+	return tasks, err
+}
+
+// TaskPage is MyTasks from offset, at most limit of them (the export reads every
+// page), with how many there are in all.
+func (s *Service) TaskPage(ctx context.Context, limit, offset int) ([]Task, int, error) {
 	a := qcity.ActorFrom(ctx)
-	q := `SELECT t.id, t.plan_id, p.name, t.lab_org_id, o.name, t.region_code, t.category_code, t.quota, t.status
-		FROM sampling_tasks t JOIN sampling_plans p ON p.id = t.plan_id JOIN organisations o ON o.id = t.lab_org_id`
+	from := ` FROM sampling_tasks t JOIN sampling_plans p ON p.id = t.plan_id JOIN organisations o ON o.id = t.lab_org_id`
 	var args []any
 	switch {
 	case a.Role == qcity.RoleLab && a.OrgID != 0:
-		q += ` WHERE t.lab_org_id = ?`
+		from += ` WHERE t.lab_org_id = ?`
 		args = append(args, a.OrgID)
 	case a.IsOfficial():
 		if a.Region != "" {
-			q += ` WHERE t.region_code LIKE ?`
+			from += ` WHERE t.region_code LIKE ?`
 			args = append(args, a.Region+"%")
 		}
 	default:
-		return nil, qcity.Errorf(qcity.EFORBIDDEN, "auth.forbidden")
+		return nil, 0, qcity.Errorf(qcity.EFORBIDDEN, "auth.forbidden")
 	}
-	rows, err := s.DB.Query(ctx, q+` ORDER BY p.year DESC, t.plan_id DESC, t.id LIMIT 200`, args...)
+	var total int
+	if err := s.DB.QueryRow(ctx, `SELECT COUNT(*)`+from, args...).Scan(&total); err != nil {
+		return nil, 0, qcity.Internal(err)
+	}
+	rows, err := s.DB.Query(ctx, `SELECT t.id, t.plan_id, p.name, t.lab_org_id, o.name, t.region_code, t.category_code, t.quota, t.status`+
+		from+` ORDER BY p.year DESC, t.plan_id DESC, t.id LIMIT ? OFFSET ?`, append(args, limit, offset)...)
 	if err != nil {
-		return nil, qcity.Internal(err)
+		return nil, 0, qcity.Internal(err)
 	}
 	var tasks []Task
 	for rows.Next() {
 		var t Task
 		if err := rows.Scan(&t.ID, &t.PlanID, &t.PlanName, &t.LabID, &t.LabName, &t.Region, &t.CategoryCode, &t.Quota, &t.Status); err != nil {
 			rows.Close()
-			return nil, qcity.Internal(err)
+			return nil, 0, qcity.Internal(err)
 		}
 		tasks = append(tasks, t)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return nil, qcity.Internal(err)
+		return nil, 0, qcity.Internal(err)
 	}
-	return tasks, s.fillTargets(ctx, tasks)
+	return tasks, total, s.fillTargets(ctx, tasks)
 }
 
 // fillTargets reads the targets of tasks.

@@ -375,3 +375,291 @@ func TestExportLinksKeepFilters(t *testing.T) {
 		}
 	}
 }
+
+// planJSON is a plan of region ("" for the city) with one category and a quota in
+// quotaRegion.
+func (e *env) planJSON(year int, level, name, region, quotaRegion string) string {
+	return fmt.Sprintf(`{"year":%d,"kind":"food_supervision","level":%q,"name":%q,"region_code":%q,"seed":20260101,
+		"categories":[{"category":"粮食加工品","test_items":["铅"],"judgement_basis":"GB 2762-2022"}],
+		"quotas":[{"region_code":%q,"category":"粮食加工品","quota":1}],"labs":[%q]}`, year, level, name, region, quotaRegion, e.lab.Name)
+}
+
+func TestSamplingPlanExport(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		cityKey, countyKey := e.keys[qcity.RoleCityOfficial], e.keys[qcity.RoleCountyOfficial]
+		for _, p := range []struct {
+			key, json string
+		}{
+			{cityKey, e.planJSON(2026, "city", "2026年市级食品安全监督抽检计划", "", "440802")},
+			{cityKey, e.planJSON(2025, "county", "2025年赤坎区抽检计划", "440802", "440802")},
+			{countyKey, e.planJSON(2026, "county", "2026年霞山区抽检计划", "440803", "440803")},
+		} {
+			if st, res := e.api("POST", "/api/v1/sampling/plans", p.key, p.json); st != 201 {
+				t.Fatalf("plan: %d %v", st, res)
+			}
+		}
+		header := e.headersOf([]string{"年度", "名称", "抽检类型", "抽检级别", "行政区划", "随机种子"},
+			"field.year", "ui.name", "field.sample_kind", "field.level", "field.region_code", "ui.seed")
+		city, county := e.newClient(), e.newClient()
+		city.login("city")
+		county.login("county")
+
+		rows := exportVia(t, city, "/sampling/plans", "/sampling/plans/export", header...)
+		if got, want := column(rows, 1), e.apiColumn("/api/v1/sampling/plans", cityKey, "name"); !slices.Equal(got, want) || len(got) != 3 {
+			t.Errorf("plans: export %v, list %v", got, want)
+		}
+		rows = exportVia(t, city, "/sampling/plans?year=2026", "/sampling/plans/export?year=2026", header...)
+		if got, want := column(rows, 1), e.apiColumn("/api/v1/sampling/plans?year=2026", cityKey, "name"); !slices.Equal(got, want) || len(got) != 2 {
+			t.Errorf("2026 plans: export %v, list %v", got, want)
+		}
+		for _, r := range rows {
+			if r[0] != "2026" || r[2] != "食品安全监督抽检" || r[5] != "20260101" {
+				t.Errorf("2026 plan row: %q", r)
+			}
+		}
+		// The county official (霞山区) sees the city's plans and its district's.
+		rows = exportVia(t, county, "/sampling/plans", "/sampling/plans/export", header...)
+		if got, want := column(rows, 1), e.apiColumn("/api/v1/sampling/plans", countyKey, "name"); !slices.Equal(got, want) || len(got) != 2 ||
+			slices.Contains(got, "2025年赤坎区抽检计划") || rows[0][4] != "霞山区" {
+			t.Errorf("county plans: export %q, list %v", rows, want)
+		}
+		city.get("/lang?to=en&next=/")
+		if rows := xlsxRows(t, city, "/sampling/plans/export"); rows[0][0] != "Year" || rows[0][5] != "Seed" {
+			t.Errorf("English header: %q", rows[0])
+		}
+		if e.exportAudits("sampling_plan") == 0 {
+			t.Error("no audit record of the plans export")
+		}
+		if st, _ := e.api("GET", "/sampling/plans/export", e.keys[qcity.RoleLab], ""); st != 403 {
+			t.Errorf("a lab's plans export: %d", st)
+		}
+	})
+}
+
+func TestSamplingTaskExport(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		cityKey := e.keys[qcity.RoleCityOfficial]
+		// Two plans, one district each, drawn; what the draw gives is what the page lists.
+		type drawn struct{ region, uscc string }
+		var want []drawn
+		for _, region := range []string{"440803", "440802"} {
+			st, p := e.api("POST", "/api/v1/sampling/plans", cityKey, e.planJSON(2026, "city", "2026年抽检计划 "+region, "", region))
+			if st != 201 {
+				t.Fatalf("plan: %d %v", st, p)
+			}
+			id := fmt.Sprint(p["id"])
+			st, res := e.api("POST", "/api/v1/sampling/plans/"+id+"/draw", cityKey, "")
+			if st != 201 {
+				t.Fatalf("draw: %d %v", st, res)
+			}
+			var got []drawn
+			for _, task := range res["tasks"].([]any) {
+				targets := task.(map[string]any)["targets"].([]any)
+				if len(targets) == 0 {
+					got = append(got, drawn{region, ""})
+				}
+				for _, tg := range targets {
+					got = append(got, drawn{region, fmt.Sprint(tg.(map[string]any)["uscc"])})
+				}
+			}
+			want = append(got, want...) // the newest plan first
+		}
+		header := e.headersOf([]string{"计划名称", "行政区划", "类别", "检验机构", "批次", "已抽取", "序号", "名称", "统一社会信用代码", "抽样人员"},
+			"ui.task_plan", "field.region_code", "field.category", "field.lab", "ui.quota", "ui.drawn", "ui.target_seq", "field.name",
+			"field.uscc", "field.samplers")
+		regionOf := map[string]string{"440803": "霞山区", "440802": "赤坎区"}
+		city, county, lab := e.newClient(), e.newClient(), e.newClient()
+		city.login("city")
+		county.login("county")
+		lab.login("lab")
+
+		if !slices.ContainsFunc(want, func(w drawn) bool { return w.uscc != "" }) {
+			t.Fatalf("nothing drawn: %v", want)
+		}
+		rows := exportVia(t, city, "/sampling/tasks", "/sampling/tasks/export", header...)
+		if len(rows) != len(want) {
+			t.Fatalf("tasks: export %q, drawn %v", rows, want)
+		}
+		for i, w := range want {
+			if rows[i][1] != regionOf[w.region] || rows[i][8] != w.uscc || rows[i][3] != e.lab.Name || rows[i][4] != "1" {
+				t.Errorf("task row %d: %q, want %v", i, rows[i], w)
+			}
+		}
+		// The county official sees its district's tasks only, the lab those assigned to it.
+		rows = exportVia(t, county, "/sampling/tasks", "/sampling/tasks/export", header...)
+		if len(rows) == 0 || len(rows) == len(want) {
+			t.Errorf("county tasks: %q", rows)
+		}
+		for _, r := range rows {
+			if r[1] != "霞山区" {
+				t.Errorf("county export holds another district's task: %q", r)
+			}
+		}
+		if rows := exportVia(t, lab, "/sampling/tasks", "/sampling/tasks/export", header...); len(rows) != len(want) {
+			t.Errorf("lab tasks: %q", rows)
+		}
+		if e.exportAudits("sampling_tasks") == 0 {
+			t.Error("no audit record of the tasks export")
+		}
+		if st, _ := e.api("GET", "/sampling/tasks/export", e.keys[qcity.RoleCertificationBody], ""); st != 403 {
+			t.Errorf("a certification body's tasks export: %d", st)
+		}
+	})
+}
+
+var worklistSampleRE = regexp.MustCompile(`<td class="mono"><a href="/sampling/([A-Z0-9]+)">`)
+
+func TestWorklistExport(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		// Failing samples of both districts, two recorded three weeks ago: their next step
+		// (serving the result) is overdue, the others' due soon.
+		for i, s := range []struct{ no, region, uscc, name, on string }{
+			{"DC26440803000301", "440803", e.inCounty.USCC, e.inCounty.Name, "2026-11-20"},
+			{"DC26440803000302", "440803", e.inCounty.USCC, e.inCounty.Name, "2026-09-01"},
+			{"DC26440802000303", "440802", e.outCounty.USCC, e.outCounty.Name, "2026-10-15"},
+			{"DC26440802000304", "440802", e.outCounty.USCC, e.outCounty.Name, "2026-11-24"},
+		} {
+			body := sampleJSON(e, s.no, fmt.Sprintf(`region_code=%q;;seller_uscc=%q;;seller_name=%q;;sampled_on=%q;;batch="2026-08-0%d"`,
+				s.region, s.uscc, s.name, s.on, i+1))
+			now := e.clock.T
+			if s.on < "2026-11-01" {
+				e.clock.T = now.AddDate(0, 0, -21)
+			}
+			st, res := e.api("POST", "/api/v1/samples", e.keys[qcity.RoleLab], body)
+			e.clock.T = now
+			if st != 201 {
+				t.Fatalf("sample %s: %d %v", s.no, st, res)
+			}
+		}
+		header := e.headersOf([]string{"期限", "剩余", "下一步", "样品编号", "产品名称", "行政区划", "状态"},
+			"field.due_on", "ui.days_left", "field.next_step", "field.sample_no", "field.product_name", "field.region_code", "field.state")
+		city, county := e.newClient(), e.newClient()
+		city.login("city")
+		county.login("county")
+		pageSamples := func(c *client) []string {
+			_, body := c.get("/sampling/worklist")
+			var out []string
+			for _, m := range worklistSampleRE.FindAllStringSubmatch(body, -1) {
+				out = append(out, m[1])
+			}
+			return out
+		}
+
+		rows := exportVia(t, city, "/sampling/worklist", "/sampling/worklist/export", header...)
+		if got, want := column(rows, 3), pageSamples(city); !slices.Equal(got, want) || len(got) < 2 {
+			t.Fatalf("worklist: export %q, page %v", rows, want)
+		}
+		// By deadline, so the overdue first; each with its working days left.
+		overdue := 0
+		for i, r := range rows {
+			if i > 0 && r[0] < rows[i-1][0] {
+				t.Errorf("worklist out of deadline order: %q after %q", r, rows[i-1])
+			}
+			if !regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`).MatchString(r[0]) || r[1] == "" || r[2] == "" {
+				t.Errorf("worklist row: %q", r)
+			}
+			if strings.HasPrefix(r[1], "逾期") {
+				overdue++
+				if r[0] >= "2026-11-27" || (i > 0 && !strings.HasPrefix(rows[i-1][1], "逾期")) {
+					t.Errorf("overdue row %q not before the others", r)
+				}
+			}
+		}
+		if overdue == 0 || overdue == len(rows) {
+			t.Errorf("worklist: %d of %d overdue: %q", overdue, len(rows), rows)
+		}
+		// The county official's district only, as on its page.
+		rows = exportVia(t, county, "/sampling/worklist", "/sampling/worklist/export", header...)
+		if got, want := column(rows, 3), pageSamples(county); !slices.Equal(got, want) || len(got) == 0 {
+			t.Errorf("county worklist: export %q, page %v", rows, want)
+		}
+		for _, r := range rows {
+			if r[5] != "霞山区" {
+				t.Errorf("county worklist holds another district's sample: %q", r)
+			}
+		}
+		city.get("/lang?to=en&next=/")
+		if rows := xlsxRows(t, city, "/sampling/worklist/export"); rows[0][0] != "Due" {
+			t.Errorf("English header: %q", rows[0])
+		}
+		if st, _ := e.api("GET", "/sampling/worklist/export", e.keys[qcity.RoleLab], ""); st != 403 {
+			t.Errorf("a lab's worklist export: %d", st)
+		}
+		var n int
+		if err := e.db.QueryRow(t0(), `SELECT COUNT(*) FROM audit_log WHERE action = 'export' AND object_type = 'sample' AND summary LIKE '/sampling/worklist/export%'`).Scan(&n); err != nil || n == 0 {
+			t.Errorf("no audit record of the worklist export: %d %v", n, err)
+		}
+	})
+}
+
+func TestAuditExport(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		cityKey, countyKey := e.keys[qcity.RoleCityOfficial], e.keys[qcity.RoleCountyOfficial]
+		// Records of both: plans created, and exports of them read by the city and the county.
+		if st, res := e.api("POST", "/api/v1/sampling/plans", cityKey, e.planJSON(2026, "city", "2026年市级计划", "", "440802")); st != 201 {
+			t.Fatalf("plan: %d %v", st, res)
+		}
+		if st, res := e.api("POST", "/api/v1/sampling/plans", countyKey, e.planJSON(2026, "county", "2026年霞山区计划", "440803", "440803")); st != 201 {
+			t.Fatalf("plan: %d %v", st, res)
+		}
+		city, county := e.newClient(), e.newClient()
+		city.login("city")
+		county.login("county")
+		xlsxRows(t, city, "/sampling/plans/export")
+		xlsxRows(t, county, "/sampling/plans/export?year=2026")
+
+		header := e.headersOf([]string{"时间", "操作人", "角色", "操作", "对象类型", "对象编号", "行政区划", "摘要", "修改前", "修改后", "请求编号", "IP 地址"},
+			"ui.time", "ui.actor", "ui.role", "ui.action", "ui.object_type", "ui.object_id", "field.region_code", "ui.summary",
+			"ui.before", "ui.after", "ui.request_id", "ui.ip")
+		// The filtered log as the API lists it, newest first.
+		want := e.apiColumn("/api/v1/audit?action=export&limit=1000", cityKey, "summary")
+		rows := exportVia(t, city, "/audit?action=export", "/audit/export?action=export", header...)
+		if got := column(rows, 7); !slices.Equal(got, want) || len(got) < 2 {
+			t.Errorf("exports: export %v, list %v", got, want)
+		}
+		for _, r := range rows {
+			if r[0] != "2026-11-27" || r[3] != "导出" {
+				t.Errorf("export record: %q", r)
+			}
+		}
+		want = e.apiColumn("/api/v1/audit?action=create&object_type=sampling_plan&from=2026-11-27&to=2026-11-27&limit=1000", cityKey, "object_id")
+		rows = exportVia(t, city, "/audit?action=create&object_type=sampling_plan&from=2026-11-27&to=2026-11-27",
+			"/audit/export?action=create&from=2026-11-27&object_type=sampling_plan&to=2026-11-27", header...)
+		if got := column(rows, 5); !slices.Equal(got, want) || len(got) != 2 || rows[0][1] != "key-county_official" || rows[0][6] != "霞山区" || rows[1][6] != "湛江市" {
+			t.Errorf("plans created: export %q, list %v", rows, want)
+		}
+		if rows := xlsxRows(t, city, "/audit/export?action=create&object_type=sampling_plan&to=2026-11-26"); len(rows) != 1 {
+			t.Errorf("plans created before today: %q", rows)
+		}
+		// The county official's district's records only. The API key's read of the log is
+		// recorded after it lists: the export, after it, holds that record first.
+		want = e.apiColumn("/api/v1/audit?limit=1000", countyKey, "summary")
+		rows = exportVia(t, county, "/audit", "/audit/export", header...)
+		if got := column(rows, 7); len(got) == 0 || got[0] != "/api/v1/audit?limit=1000" || !slices.Equal(got[1:], want) || len(want) == 0 {
+			t.Errorf("county log: export %v, list %v", got, want)
+		}
+		for _, r := range rows {
+			if r[6] != "霞山区" {
+				t.Errorf("county export holds another district's record: %q", r)
+			}
+		}
+		// Reading the log is itself audited; bad filters are refused as on the page.
+		if e.exportAudits("audit_log") < 3 {
+			t.Errorf("audit log exports recorded: %d", e.exportAudits("audit_log"))
+		}
+		if resp, _ := city.get("/audit/export?from=yesterday"); resp.StatusCode != 422 {
+			t.Errorf("bad date: %d", resp.StatusCode)
+		}
+		city.get("/lang?to=en&next=/")
+		if rows := xlsxRows(t, city, "/audit/export?action=export"); rows[0][0] != "Time" || rows[0][11] != "IP address" {
+			t.Errorf("English header: %q", rows[0])
+		}
+		if st, _ := e.api("GET", "/audit/export", e.keys[qcity.RoleLab], ""); st != 403 {
+			t.Errorf("a lab's audit export: %d", st)
+		}
+	})
+}

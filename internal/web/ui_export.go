@@ -10,10 +10,12 @@ import (
 	"time"
 
 	"qcity"
+	"qcity/internal/audit"
 	"qcity/internal/certification"
 	"qcity/internal/credit"
 	"qcity/internal/locale"
 	"qcity/internal/registry"
+	"qcity/internal/sampling"
 	"qcity/internal/sheet"
 )
 
@@ -514,6 +516,127 @@ func (s *Server) handleOrgExport(w http.ResponseWriter, r *http.Request) {
 			for i, o := range items {
 				rows[i] = []string{o.Name, t("registry.org_kind." + string(o.Kind)), o.USCC, o.AccreditationNo, s.regionName(o.Region),
 					o.Address, o.Scope, dateText(o.ValidUntil), t("registry.org_status." + string(o.Status))}
+			}
+			return rows, total, err
+		}})
+}
+
+// --- Sampling inspection (监督抽检) -------------------------------------------------------
+
+// handlePlanExport exports /sampling/plans as filtered (?year=, read as the page reads
+// it); a county official's are the city's plans and its district's, as on the page.
+func (s *Server) handlePlanExport(w http.ResponseWriter, r *http.Request) {
+	year, _ := strconv.Atoi(r.URL.Query().Get("year"))
+	t := s.exportT(r)
+	s.writeListExport(w, r, listExport{Sheet: "ui.plans", File: "sampling-plans", Audit: "sampling_plan",
+		Cols: []exportCol{{"field.year", sheet.Number}, {"ui.name", sheet.Text}, {"field.sample_kind", sheet.Text},
+			{"field.level", sheet.Text}, {"field.region_code", sheet.Text}, {"ui.seed", sheet.Text}},
+		Page: func(_, _ int) ([][]string, int, error) {
+			plans, err := s.Sampling.FindPlans(r.Context(), year)
+			rows := make([][]string, len(plans))
+			for i, p := range plans {
+				rows[i] = []string{strconv.Itoa(p.Year), p.Name, t("sampling.plan_kind." + string(p.Kind)), t("sampling.level." + string(p.Level)),
+					s.regionName(p.Region), strconv.FormatUint(p.Seed, 10)}
+			}
+			return rows, len(rows), err
+		}})
+}
+
+// handleTaskExport exports /sampling/tasks: a row for each target drawn, after its
+// task's plan, district, category, lab, batches and how many were drawn (a task with
+// none drawn yet has a row of its own); a lab's tasks for a lab, a county official's
+// district's for one, every task rather than the page's first 200.
+func (s *Server) handleTaskExport(w http.ResponseWriter, r *http.Request) {
+	s.writeListExport(w, r, listExport{Sheet: "ui.tasks", File: "sampling-tasks", Audit: "sampling_tasks", Batch: maxListExportRows + 1,
+		Cols: []exportCol{{"ui.task_plan", sheet.Text}, {"field.region_code", sheet.Text}, {"field.category", sheet.Text},
+			{"field.lab", sheet.Text}, {"ui.quota", sheet.Number}, {"ui.drawn", sheet.Number}, {"ui.target_seq", sheet.Number},
+			{"field.name", sheet.Text}, {"field.uscc", sheet.Text}, {"field.samplers", sheet.Text}},
+		// Every row at once: a task is as many rows as it has targets.
+		Page: func(_, _ int) ([][]string, int, error) {
+			var rows [][]string
+			for offset := 0; ; {
+				tasks, total, err := s.Sampling.TaskPage(r.Context(), 200, offset)
+				if err != nil || total > maxListExportRows {
+					return nil, total, err
+				}
+				for _, k := range tasks {
+					task := []string{k.PlanName, s.regionName(k.Region), k.CategoryCode, k.LabName, strconv.Itoa(k.Quota), strconv.Itoa(len(k.Targets))}
+					if len(k.Targets) == 0 {
+						rows = append(rows, append(slices.Clip(task), "", "", "", ""))
+					}
+					for _, tg := range k.Targets {
+						rows = append(rows, append(slices.Clip(task), strconv.Itoa(tg.Seq), tg.Name, tg.USCC, strings.Join(tg.Officers, "、")))
+					}
+				}
+				if len(rows) > maxListExportRows {
+					return nil, len(rows), nil
+				}
+				offset += len(tasks)
+				if len(tasks) == 0 || offset >= total {
+					break
+				}
+			}
+			return rows, len(rows), nil
+		}})
+}
+
+// handleWorklistExport exports the 待办 worklist as the page orders it (by deadline,
+// so the overdue first) with the deadline and the working days left, every line of it
+// rather than the page's first 500; a county official's district's.
+func (s *Server) handleWorklistExport(w http.ResponseWriter, r *http.Request) {
+	t := s.exportT(r)
+	today := qcity.DateOf(s.Clock.Now())
+	f := sampling.SampleFilter{DueWithin: worklistDays}
+	s.writeListExport(w, r, listExport{Sheet: "ui.worklist", File: "worklist", Audit: "sample", Batch: 1000,
+		Cols: []exportCol{{"field.due_on", sheet.Date}, {"ui.days_left", sheet.Text}, {"field.next_step", sheet.Text},
+			{"field.sample_no", sheet.Text}, {"field.product_name", sheet.Text}, {"field.region_code", sheet.Text}, {"field.state", sheet.Text}},
+		Page: func(limit, offset int) ([][]string, int, error) {
+			f.Limit, f.Offset = limit, offset
+			items, total, err := s.Sampling.FindSamples(r.Context(), f)
+			rows := make([][]string, len(items))
+			for i, it := range items {
+				x := workRowOf(it, today)
+				left := strconv.Itoa(x.DaysLeft)
+				if x.Urgency == "overdue" {
+					left = t("ui.overdue_by", "n", -x.DaysLeft)
+				}
+				rows[i] = []string{x.DueOn.String(), left, t("sampling.step." + string(x.NextStep)), x.SampleNo, x.ProductName,
+					s.regionName(x.Region), t("sampling.state." + string(x.State))}
+			}
+			return rows, total, err
+		}})
+}
+
+// --- Audit log (审计日志) ---------------------------------------------------------------
+
+// handleAuditExport exports /audit as filtered (actor, action, object, dates), newest
+// first; a county official's district's records only, as on the page. Reading the
+// log this way is itself recorded in it.
+func (s *Server) handleAuditExport(w http.ResponseWriter, r *http.Request) {
+	f, err := auditFilterOf(r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	t := s.exportT(r)
+	s.writeListExport(w, r, listExport{Sheet: "ui.audit", File: "audit-log", Audit: "audit_log", Batch: 1000,
+		Cols: []exportCol{{"ui.time", sheet.Date}, {"ui.actor", sheet.Text}, {"ui.role", sheet.Text}, {"ui.action", sheet.Text},
+			{"ui.object_type", sheet.Text}, {"ui.object_id", sheet.Text}, {"field.region_code", sheet.Text}, {"ui.summary", sheet.Text},
+			{"ui.before", sheet.Text}, {"ui.after", sheet.Text}, {"ui.request_id", sheet.Text}, {"ui.ip", sheet.Text}},
+		Page: func(limit, offset int) ([][]string, int, error) {
+			f.Limit, f.Offset = limit, offset
+			items, total, err := audit.Find(r.Context(), s.DB, f)
+			rows := make([][]string, len(items))
+			for i, x := range items {
+				role, region := "", ""
+				if x.ActorRole != "" {
+					role = t("role." + x.ActorRole)
+				}
+				if x.Region != "" {
+					region = s.regionName(x.Region)
+				}
+				rows[i] = []string{dayOf(x.At), x.ActorName, role, t("action." + x.Action), x.ObjectType, x.ObjectID, region, x.Summary,
+					string(x.Before), string(x.After), x.RequestID, x.IP}
 			}
 			return rows, total, err
 		}})

@@ -67,27 +67,34 @@ type workRow struct {
 	Urgency  string // overdue | soon | ok
 }
 
+// worklistDays is the worklist's horizon: steps due within so many days, or overdue.
+const worklistDays = 15
+
+// workRowOf is a sample's worklist line on the day today.
+func workRowOf(it sampling.Sample, today qcity.Date) workRow {
+	left := workday.Default().WorkingDaysBetween(today, it.DueOn)
+	urg := "ok"
+	switch {
+	case it.DueOn.Before(today):
+		urg = "overdue"
+	case left <= 3:
+		urg = "soon"
+	}
+	return workRow{Sample: it, DaysLeft: left, Urgency: urg}
+}
+
 func (s *Server) handleWorklist(w http.ResponseWriter, r *http.Request) {
 	rq := reqFrom(r.Context())
 	p := s.newPage(r, s.Locale.T(rq.Lang, "ui.worklist", nil), "worklist")
-	items, total, err := s.Sampling.Worklist(r.Context(), 15, 500)
+	items, total, err := s.Sampling.Worklist(r.Context(), worklistDays, 500)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
 	today := qcity.DateOf(s.Clock.Now())
-	cal := workday.Default()
 	rows := make([]workRow, 0, len(items))
 	for _, it := range items {
-		left := cal.WorkingDaysBetween(today, it.DueOn)
-		urg := "ok"
-		switch {
-		case it.DueOn.Before(today):
-			urg = "overdue"
-		case left <= 3:
-			urg = "soon"
-		}
-		rows = append(rows, workRow{Sample: it, DaysLeft: left, Urgency: urg})
+		rows = append(rows, workRowOf(it, today))
 	}
 	p.Data = map[string]any{"Rows": rows, "Total": total, "Today": today}
 	s.render(w, r, http.StatusOK, "worklist", p)

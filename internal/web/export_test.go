@@ -622,7 +622,7 @@ func TestAuditExport(t *testing.T) {
 			t.Errorf("exports: export %v, list %v", got, want)
 		}
 		for _, r := range rows {
-			if r[0] != "2026-11-27" || r[3] != "导出" {
+			if r[0] != testNow.In(qcity.China).Format("2006-01-02 15:04:05") || r[3] != "导出" { // the time to the second
 				t.Errorf("export record: %q", r)
 			}
 		}

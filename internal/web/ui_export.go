@@ -620,7 +620,7 @@ func (s *Server) handleAuditExport(w http.ResponseWriter, r *http.Request) {
 	}
 	t := s.exportT(r)
 	s.writeListExport(w, r, listExport{Sheet: "ui.audit", File: "audit-log", Audit: "audit_log", Batch: 1000,
-		Cols: []exportCol{{"ui.time", sheet.Date}, {"ui.actor", sheet.Text}, {"ui.role", sheet.Text}, {"ui.action", sheet.Text},
+		Cols: []exportCol{{"ui.time", sheet.Text}, {"ui.actor", sheet.Text}, {"ui.role", sheet.Text}, {"ui.action", sheet.Text},
 			{"ui.object_type", sheet.Text}, {"ui.object_id", sheet.Text}, {"field.region_code", sheet.Text}, {"ui.summary", sheet.Text},
 			{"ui.before", sheet.Text}, {"ui.after", sheet.Text}, {"ui.request_id", sheet.Text}, {"ui.ip", sheet.Text}},
 		Page: func(limit, offset int) ([][]string, int, error) {
@@ -635,7 +635,8 @@ func (s *Server) handleAuditExport(w http.ResponseWriter, r *http.Request) {
 				if x.Region != "" {
 					region = s.regionName(x.Region)
 				}
-				rows[i] = []string{dayOf(x.At), x.ActorName, role, t("action." + x.Action), x.ObjectType, x.ObjectID, region, x.Summary,
+				// An audit record keeps its time to the second (China time), not just the day.
+				rows[i] = []string{x.At.In(qcity.China).Format("2006-01-02 15:04:05"), x.ActorName, role, t("action." + x.Action), x.ObjectType, x.ObjectID, region, x.Summary,
 					string(x.Before), string(x.After), x.RequestID, x.IP}
 			}
 			return rows, total, err

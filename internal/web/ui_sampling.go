@@ -303,9 +303,7 @@ func (s *Server) handleSampleTemplate(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, qcity.Internal(err))
 		return
 	}
-	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	w.Header().Set("Content-Disposition", `attachment; filename="samples-template.xlsx"`)
-	w.Write(buf.Bytes())
+	writeXLSX(w, "samples-template.xlsx", buf.Bytes())
 }
 
 // handleSampleImport imports a results file: small files at once, large ones in the
@@ -741,9 +739,7 @@ func (s *Server) handleSampleExport(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	w.Header().Set("Content-Disposition", `attachment; filename="samples.xlsx"`)
-	w.Write(buf.Bytes())
+	writeXLSX(w, "samples.xlsx", buf.Bytes())
 }
 
 // auditExport records an export of non-public data.

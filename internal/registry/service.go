@@ -102,6 +102,10 @@ func (s *Service) SyncIndex(ctx context.Context) error {
 // IndexLen returns the number of entities in the name index.
 func (s *Service) IndexLen() int { return s.index.Len() }
 
+// CompactIndex merges pending changes into the name index's bulk structure and waits
+// for it: after a large batch of writes, so that the merge is not left running.
+func (s *Service) CompactIndex() { s.index.Compact() }
+
 func (s *Service) today() qcity.Date { return qcity.DateOf(s.Clock.Now()) }
 
 // canEdit reports whether the actor may write entities of region code.

@@ -9,6 +9,7 @@ import (
 	"html/template"
 	"io/fs"
 	"math"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"path"
@@ -434,4 +435,17 @@ func (p *page) Counties() any { return p.S.Jurisdiction.Counties }
 // LangURL is the link that switches the language and returns to this page.
 func (p *page) LangURL(to string) string {
 	return "/lang?to=" + url.QueryEscape(to) + "&next=" + url.QueryEscape(p.Request.URL.RequestURI())
+}
+
+// uploadedFile returns the form's "file" upload. Without one it shows the page again
+// (template tmpl) with the error beside the file field, and reports false.
+func (s *Server) uploadedFile(w http.ResponseWriter, r *http.Request, p *page, tmpl string) (multipart.File, *multipart.FileHeader, bool) {
+	file, header, err := r.FormFile("file")
+	if err != nil {
+		p.Error = qcity.Invalid(qcity.Field("file", "ui.import_no_file"))
+		p.Fields = s.fieldMessages(reqFrom(r.Context()).Lang, p.Error)
+		s.render(w, r, http.StatusUnprocessableEntity, tmpl, p)
+		return nil, nil, false
+	}
+	return file, header, true
 }

@@ -202,11 +202,8 @@ func (s *Server) handleCertImport(w http.ResponseWriter, r *http.Request) {
 	p := s.newPage(r, s.Locale.T(rq.Lang, "certui.import", nil), "cert_import")
 	d := &certImportData{Columns: certification.Columns}
 	p.Data = d
-	file, header, err := r.FormFile("file")
-	if err != nil {
-		p.Error = qcity.Invalid(qcity.Field("file", "ui.import_no_file"))
-		p.Fields = s.fieldMessages(rq.Lang, p.Error)
-		s.render(w, r, http.StatusUnprocessableEntity, "cert_import", p)
+	file, header, ok := s.uploadedFile(w, r, p, "cert_import")
+	if !ok {
 		return
 	}
 	defer file.Close()

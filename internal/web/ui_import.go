@@ -52,11 +52,8 @@ func (s *Server) handleImport(w http.ResponseWriter, r *http.Request) {
 	p := s.newPage(r, s.Locale.T(rq.Lang, "ui.import", nil), "entities")
 	d := &importData{Columns: registry.EntityColumns}
 	p.Data = d
-	file, header, err := r.FormFile("file")
-	if err != nil {
-		p.Error = qcity.Invalid(qcity.Field("file", "ui.import_no_file"))
-		p.Fields = s.fieldMessages(rq.Lang, p.Error)
-		s.render(w, r, http.StatusUnprocessableEntity, "import", p)
+	file, header, ok := s.uploadedFile(w, r, p, "import")
+	if !ok {
 		return
 	}
 	defer file.Close()

@@ -143,11 +143,8 @@ func (s *Server) handleLimitImport(w http.ResponseWriter, r *http.Request) {
 	p := s.newPage(r, s.Locale.T(rq.Lang, "limitscat.import", nil), "limits")
 	d := &limitImportData{Columns: limits.Columns}
 	p.Data = d
-	file, header, err := r.FormFile("file")
-	if err != nil {
-		p.Error = qcity.Invalid(qcity.Field("file", "ui.import_no_file"))
-		p.Fields = s.fieldMessages(rq.Lang, p.Error)
-		s.render(w, r, http.StatusUnprocessableEntity, "limits_import", p)
+	file, header, ok := s.uploadedFile(w, r, p, "limits_import")
+	if !ok {
 		return
 	}
 	defer file.Close()

@@ -387,11 +387,8 @@ func (s *Server) handleNQIImport(w http.ResponseWriter, r *http.Request, k *nqi.
 	p := s.newPage(r, s.Locale.T(rq.Lang, "nqi.ui.import", nil)+" · "+s.Locale.T(rq.Lang, "nqi.kind."+k.Name, nil), "q_"+k.Name)
 	d := &nqiImportData{Kind: k}
 	p.Data = d
-	file, header, err := r.FormFile("file")
-	if err != nil {
-		p.Error = qcity.Invalid(qcity.Field("file", "ui.import_no_file"))
-		p.Fields = s.fieldMessages(rq.Lang, p.Error)
-		s.render(w, r, http.StatusUnprocessableEntity, "quality_import", p)
+	file, header, ok := s.uploadedFile(w, r, p, "quality_import")
+	if !ok {
 		return
 	}
 	defer file.Close()

@@ -313,11 +313,8 @@ func (s *Server) handleSampleImport(w http.ResponseWriter, r *http.Request) {
 	p := s.newPage(r, s.Locale.T(rq.Lang, "ui.sample_import", nil), "samples")
 	d := &sampleImportData{Columns: sampling.SampleColumns}
 	p.Data = d
-	file, header, err := r.FormFile("file")
-	if err != nil {
-		p.Error = qcity.Invalid(qcity.Field("file", "ui.import_no_file"))
-		p.Fields = s.fieldMessages(rq.Lang, p.Error)
-		s.render(w, r, http.StatusUnprocessableEntity, "sample_import", p)
+	file, header, ok := s.uploadedFile(w, r, p, "sample_import")
+	if !ok {
 		return
 	}
 	defer file.Close()

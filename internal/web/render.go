@@ -449,3 +449,14 @@ func (s *Server) uploadedFile(w http.ResponseWriter, r *http.Request, p *page, t
 	}
 	return file, header, true
 }
+
+// sendAttachment sends a stored file as a download, never to be shown inline or cached.
+func sendAttachment(w http.ResponseWriter, name, contentType string, data []byte) {
+	h := w.Header()
+	h.Set("Content-Type", contentType)
+	h.Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(name))
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Cache-Control", "no-store")
+	h.Set("Content-Length", strconv.Itoa(len(data)))
+	w.Write(data)
+}

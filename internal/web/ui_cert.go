@@ -561,13 +561,7 @@ func (s *Server) handleCertCaseDocument(w http.ResponseWriter, r *http.Request) 
 		s.renderError(w, r, err)
 		return
 	}
-	h := w.Header()
-	h.Set("Content-Type", doc.ContentType)
-	h.Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(doc.Name))
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Cache-Control", "no-store")
-	h.Set("Content-Length", strconv.Itoa(len(data)))
-	w.Write(data)
+	sendAttachment(w, doc.Name, doc.ContentType, data)
 }
 
 func (s *Server) handleCertCaseOutcome(w http.ResponseWriter, r *http.Request) {

@@ -1088,13 +1088,7 @@ func (s *Server) handleCreditDocument(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	h := w.Header()
-	h.Set("Content-Type", doc.ContentType)
-	h.Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(doc.Name))
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Cache-Control", "no-store")
-	h.Set("Content-Length", strconv.Itoa(len(data)))
-	w.Write(data)
+	sendAttachment(w, doc.Name, doc.ContentType, data)
 }
 
 // --- Risk classes (信用风险分类, internal) ----------------------------------------------

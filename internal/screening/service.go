@@ -113,7 +113,7 @@ type Screening struct {
 	Subjects   int       `json:"subjects"`
 	Restricted int       `json:"restricted"`
 	Review     int       `json:"review"`
-	Results    []Result  `json:"results"`
+	Results    []Result  `json:"results,omitempty"` // not in history lists
 }
 
 func checkRequest(req Request) []qcity.FieldError {

@@ -249,15 +249,15 @@ func (s *Service) Changes(ctx context.Context, cursor int64, limit int) ([]Chang
 
 // Delivery is one webhook delivery and its history.
 type Delivery struct {
-	ID            int64     `json:"id"`
-	State         string    `json:"state"` // pending | delivered | failed
-	Attempts      int       `json:"attempts"`
-	NextAttemptAt time.Time `json:"next_attempt_at"`
-	LastStatus    int       `json:"last_status"`
-	LastError     string    `json:"last_error"`
-	CreatedAt     time.Time `json:"created_at"`
-	DeliveredAt   time.Time `json:"delivered_at"`
-	Changes       int       `json:"changes"`
+	ID            int64      `json:"id"`
+	State         string     `json:"state"` // pending | delivered | failed
+	Attempts      int        `json:"attempts"`
+	NextAttemptAt time.Time  `json:"next_attempt_at"`
+	LastStatus    int        `json:"last_status"`
+	LastError     string     `json:"last_error"`
+	CreatedAt     time.Time  `json:"created_at"`
+	DeliveredAt   *time.Time `json:"delivered_at"` // null until delivered
+	Changes       int        `json:"changes"`
 }
 
 // Deliveries lists a subscription's deliveries, newest first.
@@ -289,7 +289,8 @@ func (s *Service) Deliveries(ctx context.Context, subID int64) ([]Delivery, erro
 			return nil, qcity.Internal(err)
 		}
 		if delivered.Valid {
-			d.DeliveredAt = delivered.Time.UTC()
+			t := delivered.Time.UTC()
+			d.DeliveredAt = &t
 		}
 		var p webhookPayload
 		json.Unmarshal([]byte(payload), &p)

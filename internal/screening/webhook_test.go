@@ -99,7 +99,8 @@ func TestWebhooks(t *testing.T) {
 			t.Errorf("payload: %s", rc.bodies[0])
 		}
 		hist, err := f.svc.Deliveries(f.client, sub.ID)
-		if err != nil || len(hist) != 1 || hist[0].State != "delivered" || hist[0].Attempts != 3 || hist[0].Changes != 1 {
+		if err != nil || len(hist) != 1 || hist[0].State != "delivered" || hist[0].Attempts != 3 || hist[0].Changes != 1 ||
+			hist[0].DeliveredAt == nil || !hist[0].DeliveredAt.Equal(f.clock.Now().UTC()) {
 			t.Errorf("delivery history: %+v %v", hist, err)
 		}
 		if _, err := f.svc.Deliveries(f.city, sub.ID); qcity.ErrorCode(err) != qcity.ENOTFOUND {
@@ -132,7 +133,7 @@ func TestWebhooks(t *testing.T) {
 			f.clock.Advance(25 * time.Hour)
 		}
 		hist, _ = f.svc.Deliveries(f.client, sub.ID)
-		if hist[0].State != "failed" || hist[0].Attempts != len(screening.Backoff)+1 || hist[0].LastStatus != 503 {
+		if hist[0].State != "failed" || hist[0].Attempts != len(screening.Backoff)+1 || hist[0].LastStatus != 503 || hist[0].DeliveredAt != nil {
 			t.Errorf("gave up: %+v", hist[0])
 		}
 		// Webhooks may not reach private addresses unless allowed.

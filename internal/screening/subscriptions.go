@@ -155,6 +155,11 @@ func (s *Service) Unsubscribe(ctx context.Context, id int64) error {
 		if n, _ := res.RowsAffected(); n == 0 {
 			return qcity.Errorf(qcity.ENOTFOUND, "screening.subscription_not_found")
 		}
+		// What is still queued is not sent to a receiver that may no longer expect it.
+		if _, err := tx.Exec(ctx, `UPDATE deliveries SET state = 'failed', last_error = 'unsubscribed', claimed_until = NULL
+			WHERE subscription_id = ? AND state = 'pending'`, id); err != nil {
+			return qcity.Internal(err)
+		}
 		return audit.Write(ctx, tx, now, audit.Record{Action: audit.ActionRevoke, ObjectType: "subscription", ObjectID: fmt.Sprint(id)})
 	})
 }
@@ -500,7 +505,7 @@ func (d *Dispatcher) deliverDue(ctx context.Context) (int, error) {
 				next = now.Add(Backoff[attempts-1])
 			}
 			_, err = s.DB.Exec(ctx, `UPDATE deliveries SET state = ?, attempts = ?, last_status = ?, last_error = ?, next_attempt_at = ?,
-				claimed_until = NULL WHERE id = ?`, state, attempts, status, truncate(msg, 300), next, id)
+				claimed_until = NULL WHERE id = ? AND state = 'pending'`, state, attempts, status, truncate(msg, 300), next, id)
 		}
 		if err != nil {
 			return made, qcity.Internal(err)

@@ -169,5 +169,17 @@ func TestWebhooks(t *testing.T) {
 		if err := f.svc.Unsubscribe(f.client, sub.ID); qcity.ErrorCode(err) != qcity.ENOTFOUND {
 			t.Errorf("second unsubscribe: %v", err)
 		}
+		// Unsubscribing ends what is still queued: the private address's delivery is not
+		// retried to a receiver that may no longer expect it.
+		if err := f.svc.Unsubscribe(f.client, sub2.ID); err != nil {
+			t.Fatal(err)
+		}
+		f.clock.Advance(25 * time.Hour)
+		calls = rc.calls
+		d1.Once(ctx)
+		hist, _ = f.svc.Deliveries(f.client, sub2.ID)
+		if rc.calls != calls || len(hist) != 1 || hist[0].State != "failed" || hist[0].LastError != "unsubscribed" {
+			t.Errorf("after unsubscribing: %d calls, %+v", rc.calls-calls, hist)
+		}
 	})
 }

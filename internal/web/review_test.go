@@ -49,3 +49,41 @@ func TestNoOpenRedirect(t *testing.T) {
 		t.Errorf("local next: %q", loc)
 	}
 }
+
+// TestAnnualReportReadAudited: the annual-report route is public, but shows officials
+// (and the enterprise) what is not published (the optional figures the enterprise
+// keeps private, who filed). An API key's read of it is written to the audit log, as
+// for every other route that answers with non-public data.
+func TestAnnualReportReadAudited(t *testing.T) {
+	e := newEnv(t, dbtest.SQLite(t))
+	c := e.newClient()
+	c.login("enterprise")
+	st, body := c.jsonAs("POST", "/api/v1/annual-reports", `{"uscc":"`+e.inCounty.USCC+`","year":2025,"contents":{"address":"湛江市霞山区海滨大道1号",
+		"postcode":"524000","phone":"0759-2288001","email":"hb@example.cn","operating_status":"operating"},"optional":{"headcount":"12","revenue":"3456"},"publish_optional":["headcount"]}`)
+	if st != 201 {
+		t.Fatalf("report: %d %s", st, body)
+	}
+	audited := func() int {
+		var n int
+		if err := e.db.QueryRow(t0(), `SELECT COUNT(*) FROM audit_log WHERE action = 'read' AND summary LIKE '%annual-reports%'`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	path := "/api/v1/annual-reports/" + e.inCounty.USCC + "/2025"
+	// The public answer: no private figure, nothing to audit.
+	st, out := e.api("GET", path, "", "")
+	if opt, _ := out["optional"].(map[string]any); st != 200 || opt["revenue"] != nil {
+		t.Fatalf("anonymous: %d %v", st, out)
+	}
+	if n := audited(); n != 0 {
+		t.Errorf("anonymous read audited %d times", n)
+	}
+	st, out = e.api("GET", path, e.keys["county_official"], "")
+	if opt, _ := out["optional"].(map[string]any); st != 200 || opt["revenue"] != "3456" {
+		t.Fatalf("county key: %d %v", st, out)
+	}
+	if n := audited(); n != 1 {
+		t.Errorf("an official key's read of a private report: %d audit records, want 1", n)
+	}
+}

@@ -14,6 +14,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -328,6 +329,46 @@ type Dispatcher struct {
 	AllowPrivate bool
 }
 
+// nonPublic are the special-purpose ranges (RFC 6890 and successors) a webhook may not
+// reach besides loopback, private, link-local and multicast: among them the
+// carrier-grade NAT range that holds Alibaba Cloud's metadata service
+// (100.100.100.200), and the IPv6 forms that carry an IPv4 address to a translator.
+var nonPublic = []netip.Prefix{
+	netip.MustParsePrefix("0.0.0.0/8"),
+	netip.MustParsePrefix("100.64.0.0/10"),
+	netip.MustParsePrefix("192.0.0.0/24"),
+	netip.MustParsePrefix("192.0.2.0/24"),
+	netip.MustParsePrefix("198.18.0.0/15"),
+	netip.MustParsePrefix("198.51.100.0/24"),
+	netip.MustParsePrefix("203.0.113.0/24"),
+	netip.MustParsePrefix("240.0.0.0/4"), // and 255.255.255.255
+	netip.MustParsePrefix("2001::/23"),   // IETF protocol assignments, Teredo among them
+	netip.MustParsePrefix("2001:db8::/32"),
+	netip.MustParsePrefix("2002::/16"), // 6to4
+}
+
+// globalUnicast6 is where public IPv6 unicast addresses lie; outside it are NAT64
+// (64:ff9b::/96, 64:ff9b:1::/48), IPv4-compatible, unique-local and link-local forms.
+var globalUnicast6 = netip.MustParsePrefix("2000::/3")
+
+// publicAddr reports whether a webhook may connect to ip: a public unicast address.
+func publicAddr(ip netip.Addr) bool {
+	ip = ip.Unmap()
+	if !ip.IsValid() || ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsUnspecified() ||
+		ip.IsMulticast() || ip.IsInterfaceLocalMulticast() || ip.IsLinkLocalMulticast() {
+		return false
+	}
+	if ip.Is6() && !globalUnicast6.Contains(ip) {
+		return false
+	}
+	for _, p := range nonPublic {
+		if p.Contains(ip) {
+			return false
+		}
+	}
+	return true
+}
+
 // client returns the HTTP client, refusing private addresses unless allowed.
 func (d *Dispatcher) client() *http.Client {
 	if d.Client != nil {
@@ -340,8 +381,8 @@ func (d *Dispatcher) client() *http.Client {
 			if err != nil {
 				return err
 			}
-			ip := net.ParseIP(host)
-			if ip == nil || ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsUnspecified() || ip.IsMulticast() {
+			ip, err := netip.ParseAddr(host)
+			if err != nil || !publicAddr(ip) {
 				return fmt.Errorf("webhook address %s is not public", host)
 			}
 			return nil

@@ -421,9 +421,15 @@ func intParam(q url.Values, name string, def int) (int, *qcity.FieldError) {
 }
 
 // safeNext returns next if it is a local path, else "/": login redirects never leave
-// the site.
+// the site. Besides "//host", browsers read a backslash as a slash and drop tabs and
+// newlines from URLs ("/\t/host" is "//host"), and http.Redirect cleans the path
+// ("/./\\host" becomes "/\\host"), so a next carrying any of them is refused.
 func safeNext(next string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	if next == "" || next[0] != '/' || strings.HasPrefix(next, "//") ||
+		strings.ContainsFunc(next, func(c rune) bool { return c == '\\' || c < 0x20 || c == 0x7f }) {
+		return "/"
+	}
+	if u, err := url.Parse(next); err != nil || u.Scheme != "" || u.Host != "" || u.Opaque != "" {
 		return "/"
 	}
 	return next

@@ -413,7 +413,9 @@ func (s *Server) registerRoutes() {
 	pub("GET", "/api/v1/lists/abnormal", s.handleAPIAbnormalList)
 	pub("GET", "/api/v1/lists/serious", s.handleAPISeriousList)
 	pub("GET", "/api/v1/penalties", s.handleAPIPenaltyList)
-	pub("GET", "/api/v1/annual-reports/{uscc}/{year}", s.handleAPIReport)
+	// Public, but officials of the region and the enterprise itself read the private
+	// parts (unpublished figures, who filed): an API key's read is audited.
+	s.handle("GET", "/api/v1/annual-reports/{uscc}/{year}", Public, nil, s.handleAPIReport).NonPublic = true
 	nonPublic("POST", "/api/v1/annual-reports", entAndOfficials, s.handleAPIReportFile)
 	nonPublic("PUT", "/api/v1/annual-reports", entAndOfficials, s.handleAPIReportCorrect)
 	official("GET", "/api/v1/credit/report-rate", s.handleAPIReportRate)

@@ -243,7 +243,9 @@ func (s *Service) FindPlan(ctx context.Context, id int64) (Plan, error) {
 		return Plan{}, qcity.Internal(err)
 	}
 	p.Kind, p.Level, p.Seed = PlanKind(kind), Level(level), uint64(seed)
-	if !qcity.ActorFrom(ctx).CoversRegion(p.Region) && !strings.HasPrefix(qcity.ActorFrom(ctx).Region, p.Region) {
+	// A district's officials see their district's plans and those of the regions that
+	// enclose it (the city's plans, as the plan list shows them).
+	if a := qcity.ActorFrom(ctx); !a.CoversRegion(p.Region) && !strings.HasPrefix(a.Region, regionStem(p.Region)) {
 		return Plan{}, qcity.Errorf(qcity.ENOTFOUND, "web.not_found")
 	}
 	rows, err := s.DB.Query(ctx, `SELECT category_code, test_items, judgement_basis FROM plan_categories WHERE plan_id = ? ORDER BY category_code`, id)
@@ -502,8 +504,13 @@ func (s *Service) officers(ctx context.Context, regionCode string) ([]string, er
 
 // FindTasks lists a plan's tasks with their targets.
 func (s *Service) FindTasks(ctx context.Context, planID int64) ([]Task, error) {
+	// A district's officials see their district's tasks only, also of a city plan.
+	cond, args := "", []any{planID}
+	if a := qcity.ActorFrom(ctx); a.Region != "" {
+		cond, args = " AND t.region_code LIKE ?", append(args, a.Region+"%")
+	}
 	rows, err := s.DB.Query(ctx, `SELECT t.id, t.plan_id, t.lab_org_id, o.name, t.region_code, t.category_code, t.quota, t.status
-		FROM sampling_tasks t JOIN organisations o ON o.id = t.lab_org_id WHERE t.plan_id = ? ORDER BY t.id`, planID)
+		FROM sampling_tasks t JOIN organisations o ON o.id = t.lab_org_id WHERE t.plan_id = ?`+cond+` ORDER BY t.id`, args...)
 	if err != nil {
 		return nil, qcity.Internal(err)
 	}
@@ -516,6 +523,15 @@ func (s *Service) FindTasks(ctx context.Context, planID int64) ([]Task, error) {
 	}
 	rows.Close()
 	return tasks, s.fillTargets(ctx, tasks)
+}
+
+// regionStem is a GB/T 2260 code without its trailing zero pairs: 440800 → 4408,
+// 440000 → 44; every region inside starts with it.
+func regionStem(code string) string {
+	for len(code) > 2 && strings.HasSuffix(code, "00") {
+		code = code[:len(code)-2]
+	}
+	return code
 }
 
 // AddOfficer adds a sampling officer to a district's roster.

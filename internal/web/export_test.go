@@ -663,3 +663,51 @@ func TestAuditExport(t *testing.T) {
 		}
 	})
 }
+
+// A district's officials open the city's plans, which their plan list shows them, and
+// see their own district's tasks in them only.
+func TestCityPlanForDistrict(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		cityKey, countyKey := e.keys[qcity.RoleCityOfficial], e.keys[qcity.RoleCountyOfficial]
+		plan := fmt.Sprintf(`{"year":2026,"kind":"food_supervision","level":"city","name":"2026年市级计划","region_code":"","seed":1,
+			"categories":[{"category":"粮食加工品","test_items":["铅"],"judgement_basis":"GB 2762-2022"}],
+			"quotas":[{"region_code":"440802","category":"粮食加工品","quota":1},{"region_code":"440803","category":"粮食加工品","quota":1}],
+			"labs":[%q]}`, e.lab.Name)
+		st, res := e.api("POST", "/api/v1/sampling/plans", cityKey, plan)
+		if st != 201 {
+			t.Fatalf("plan: %d %v", st, res)
+		}
+		id := res["id"]
+		if st, res := e.api("POST", fmt.Sprintf("/api/v1/sampling/plans/%v/draw", id), countyKey, ""); st != 403 {
+			t.Errorf("a district draws the city's plan: %d %v", st, res)
+		}
+		if st, res := e.api("POST", fmt.Sprintf("/api/v1/sampling/plans/%v/draw", id), cityKey, ""); st != 201 {
+			t.Fatalf("draw: %d %v", st, res)
+		}
+		regions := func(key string) []string {
+			st, res := e.api("GET", fmt.Sprintf("/api/v1/sampling/plans/%v", id), key, "")
+			if st != 200 {
+				t.Fatalf("plan detail: %d %v", st, res)
+			}
+			var out []string
+			tasks, _ := res["tasks"].([]any)
+			for _, x := range tasks {
+				out = append(out, x.(map[string]any)["region_code"].(string))
+			}
+			slices.Sort(out)
+			return out
+		}
+		if got := regions(cityKey); !slices.Equal(got, []string{"440802", "440803"}) {
+			t.Errorf("city official's tasks: %v", got)
+		}
+		if got := regions(countyKey); !slices.Equal(got, []string{"440803"}) {
+			t.Errorf("霞山区 official's tasks: %v", got)
+		}
+		county := e.newClient()
+		county.login("county")
+		if resp, body := county.get(fmt.Sprintf("/sampling/plans/%v", id)); resp.StatusCode != 200 {
+			t.Errorf("plan page for the district: %d %s", resp.StatusCode, body[max(0, len(body)-1500):])
+		}
+	})
+}

@@ -3,6 +3,8 @@ package web_test
 import (
 	"net/http"
 	"net/url"
+	"regexp"
+	"strings"
 	"testing"
 
 	"qcity/internal/db/dbtest"
@@ -85,5 +87,31 @@ func TestAnnualReportReadAudited(t *testing.T) {
 	}
 	if n := audited(); n != 1 {
 		t.Errorf("an official key's read of a private report: %d audit records, want 1", n)
+	}
+}
+
+// The account page links an enterprise to its public entity page; a lab's or a
+// certification body's code is an organisation's, with no entity page to link to.
+func TestAccountPageLinks(t *testing.T) {
+	e := newEnv(t, dbtest.SQLite(t))
+	for _, c := range []struct {
+		user string
+		link bool
+	}{{"enterprise", true}, {"lab", false}, {"certbody", false}} {
+		cl := e.newClient()
+		cl.login(c.user)
+		resp, body := cl.get("/account")
+		if resp.StatusCode != 200 || strings.Contains(body, `href="/e/`) != c.link {
+			t.Errorf("%s: %d, entity link %v, want %v", c.user, resp.StatusCode, strings.Contains(body, `href="/e/`), c.link)
+		}
+		if c.link {
+			m := regexp.MustCompile(`href="(/e/[0-9A-Z]+)"`).FindStringSubmatch(body)
+			if m == nil {
+				t.Fatalf("%s: no entity link", c.user)
+			}
+			if resp, _ := cl.get(m[1]); resp.StatusCode != 200 {
+				t.Errorf("%s: %s answers %d", c.user, m[1], resp.StatusCode)
+			}
+		}
 	}
 }

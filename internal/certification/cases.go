@@ -467,7 +467,7 @@ func (s *Service) FindCases(ctx context.Context, f CaseFilter) ([]Case, int, err
 	var where []string
 	var args []any
 	if a.Region != "" {
-		where, args = append(where, "k.region_code LIKE ?"), append(args, escapeLike(a.Region)+"%")
+		where, args = append(where, "k.region_code LIKE ?"), append(args, db.EscapeLike(a.Region)+"%")
 	}
 	switch st := strings.TrimSpace(f.State); st {
 	case "":
@@ -478,7 +478,7 @@ func (s *Service) FindCases(ctx context.Context, f CaseFilter) ([]Case, int, err
 	}
 	if q := strings.TrimSpace(f.Q); q != "" {
 		where = append(where, `(k.case_no = ? OR k.number = ? OR k.subject_uscc = ? OR k.subject_name LIKE ? ESCAPE '\')`)
-		args = append(args, q, NormalizeNumber(q), uscc.Normalize(q), "%"+escapeLike(q)+"%")
+		args = append(args, q, NormalizeNumber(q), uscc.Normalize(q), "%"+db.EscapeLike(q)+"%")
 	}
 	limit, offset := pageBounds(f.Limit, f.Offset)
 	out, total, err := db.Page(ctx, s.DB, db.List{Columns: caseColumns, From: "cert_cases k", Where: where, Args: args,

@@ -741,7 +741,7 @@ func (s *Service) FindCertificates(ctx context.Context, f Filter) ([]Certificate
 		n := NormalizeNumber(q)
 		code := uscc.Normalize(q)
 		where = append(where, `(c.number = ? OR c.holder_uscc = ? OR c.holder_name LIKE ? ESCAPE '\')`)
-		args = append(args, n, code, "%"+escapeLike(q)+"%")
+		args = append(args, n, code, "%"+db.EscapeLike(q)+"%")
 	}
 	if h := strings.TrimSpace(f.HolderUSCC); h != "" {
 		where, args = append(where, "c.holder_uscc = ?"), append(args, uscc.Normalize(h))
@@ -770,7 +770,7 @@ func (s *Service) FindCertificates(ctx context.Context, f Filter) ([]Certificate
 		where, args = append(where, "c.scheme = ?"), append(args, sc)
 	}
 	if r := strings.TrimSpace(f.Region); r != "" {
-		where, args = append(where, "c.region_code LIKE ?"), append(args, escapeLike(r)+"%")
+		where, args = append(where, "c.region_code LIKE ?"), append(args, db.EscapeLike(r)+"%")
 	}
 	if len(errs) > 0 {
 		return nil, 0, qcity.Invalid(errs...)

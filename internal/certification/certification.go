@@ -138,7 +138,3 @@ func pageBounds(limit, offset int) (int, int) {
 	}
 	return min(limit, MaxPageSize), max(offset, 0)
 }
-
-func escapeLike(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
-}

@@ -275,7 +275,7 @@ func (s *Service) FindLeads(ctx context.Context, f LeadFilter) ([]Lead, int, err
 	}
 	if q := strings.TrimSpace(f.Q); q != "" {
 		where = append(where, `(l.number = ? OR l.holder_query LIKE ? ESCAPE '\')`)
-		args = append(args, NormalizeNumber(q), "%"+escapeLike(q)+"%")
+		args = append(args, NormalizeNumber(q), "%"+db.EscapeLike(q)+"%")
 	}
 	limit, offset := pageBounds(f.Limit, f.Offset)
 	out, total, err := db.Page(ctx, s.DB, db.List{Columns: leadColumns, From: leadFrom, Where: where, Args: args,

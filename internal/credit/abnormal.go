@@ -196,7 +196,7 @@ func (s *Service) FindAbnormals(ctx context.Context, f AbnormalFilter, private b
 		where, args = append(where, "a.entity_id = ?"), append(args, f.EntityID)
 	}
 	if q := strings.TrimSpace(f.Q); q != "" {
-		where, args = append(where, "(e.uscc = ? OR e.name LIKE ?)"), append(args, strings.ToUpper(q), "%"+likeEscape(q)+"%")
+		where, args = append(where, `(e.uscc = ? OR e.name LIKE ? ESCAPE '\')`), append(args, strings.ToUpper(q), "%"+db.EscapeLike(q)+"%")
 	}
 	today := s.today()
 	return page(ctx, s.DB, abnormalColumns, "abnormal_listings a JOIN entities e ON e.id = a.entity_id", where, args,
@@ -206,10 +206,6 @@ func (s *Service) FindAbnormals(ctx context.Context, f AbnormalFilter, private b
 			a.Legacy = LegacyTransferFlag(a.ListedOn, today, a.State == StateListed)
 			return a, err
 		})
-}
-
-func likeEscape(s string) string {
-	return strings.NewReplacer("%", "", "_", "").Replace(s)
 }
 
 // ProposeUnfiled raises listing proposals for every entity that owed the report for

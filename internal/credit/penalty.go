@@ -381,7 +381,7 @@ func (s *Service) FindPenalties(ctx context.Context, f PenaltyFilter) ([]Penalty
 		where, args = append(where, "p.entity_id = ?"), append(args, f.EntityID)
 	}
 	if q := strings.TrimSpace(f.Q); q != "" {
-		where, args = append(where, "(e.uscc = ? OR e.name LIKE ? OR p.decision_no = ?)"), append(args, strings.ToUpper(q), "%"+likeEscape(q)+"%", q)
+		where, args = append(where, `(e.uscc = ? OR e.name LIKE ? ESCAPE '\' OR p.decision_no = ?)`), append(args, strings.ToUpper(q), "%"+db.EscapeLike(q)+"%", q)
 	}
 	return page(ctx, s.DB, penaltyColumns, "penalties p JOIN entities e ON e.id = p.entity_id", where, args,
 		"p.decided_on DESC, p.id DESC", f.Limit, f.Offset, scanPenalty)

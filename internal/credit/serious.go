@@ -445,7 +445,7 @@ func (s *Service) FindSeriousList(ctx context.Context, f SeriousFilter, private 
 		where, args = append(where, "l.entity_id = ?"), append(args, f.EntityID)
 	}
 	if q := strings.TrimSpace(f.Q); q != "" {
-		where, args = append(where, "(e.uscc = ? OR e.name LIKE ?)"), append(args, strings.ToUpper(q), "%"+likeEscape(q)+"%")
+		where, args = append(where, `(e.uscc = ? OR e.name LIKE ? ESCAPE '\')`), append(args, strings.ToUpper(q), "%"+db.EscapeLike(q)+"%")
 	}
 	return page(ctx, s.DB, seriousColumns, "serious_listings l JOIN entities e ON e.id = l.entity_id", where, args,
 		"COALESCE(l.listed_on, l.proposed_on) DESC, l.id DESC", f.Limit, f.Offset, scanSerious)

@@ -54,3 +54,9 @@ func Page[T any](ctx context.Context, q Querier, l List, limit, offset int, scan
 	}
 	return out, total, nil
 }
+
+// EscapeLike escapes the LIKE wildcards in user input, for a pattern used with
+// ESCAPE '\' (both engines): "50%" matches the text "50%", not "50" and anything.
+func EscapeLike(s string) string { return likeEscaper.Replace(s) }
+
+var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)

@@ -53,3 +53,27 @@ func TestAllAndPage(t *testing.T) {
 		}
 	})
 }
+
+func TestEscapeLike(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		if _, err := d.Exec(ctx, `CREATE TABLE like_names (name TEXT)`); err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range []string{"50%折扣商行", "500折扣商行", "a_b 公司", "axb 公司", `c\d 公司`} {
+			if _, err := d.Exec(ctx, `INSERT INTO like_names (name) VALUES (?)`, n); err != nil {
+				t.Fatal(err)
+			}
+		}
+		name := func(r db.Scanner) (string, error) {
+			var n string
+			return n, r.Scan(&n)
+		}
+		for q, want := range map[string]string{"50%": "50%折扣商行", "a_b": "a_b 公司", `c\d`: `c\d 公司`} {
+			got, err := db.All(ctx, d, name, `SELECT name FROM like_names WHERE name LIKE ? ESCAPE '\'`, "%"+db.EscapeLike(q)+"%")
+			if err != nil || len(got) != 1 || got[0] != want {
+				t.Errorf("%q: %v %v, want only %q", q, got, err, want)
+			}
+		}
+	})
+}

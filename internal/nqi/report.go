@@ -2,6 +2,7 @@ package nqi
 
 import (
 	"context"
+	"qcity/internal/db"
 	"slices"
 	"strconv"
 	"strings"
@@ -367,7 +368,7 @@ func (s *Service) indicatorIDs(ctx context.Context, key string, year int) ([]int
 func kitchenQuery(day qcity.Date, region string) (string, []any) {
 	return `FROM entities e WHERE e.industry_code LIKE '62%' AND e.established_on <= ?
 		AND (e.status = 'active' OR e.status_changed_on > ?) AND e.region_code LIKE ?`,
-		[]any{day, day, escapeLike(region) + "%"}
+		[]any{day, day, db.EscapeLike(region) + "%"}
 }
 
 // kitchenCoverage counts the catering businesses existing on day and those of them

@@ -233,7 +233,7 @@ func (s *Service) where(k *Kind, f Filter, a qcity.Actor) (string, []any) {
 		}
 	}
 	if q := strings.TrimSpace(f.Q); q != "" {
-		like := "%" + escapeLike(q) + "%"
+		like := "%" + db.EscapeLike(q) + "%"
 		var or []string
 		for i := range k.Fields {
 			fd := &k.Fields[i]
@@ -261,7 +261,7 @@ func (s *Service) where(k *Kind, f Filter, a qcity.Actor) (string, []any) {
 		}
 		switch fd.Type {
 		case TRegion, TRegionAny:
-			add(col+" LIKE ?", escapeLike(v)+"%")
+			add(col+" LIKE ?", db.EscapeLike(v)+"%")
 		case TYear, TInt, TParent, TOrg:
 			n, _ := strconv.ParseInt(v, 10, 64)
 			add(col+" = ?", n)
@@ -301,10 +301,6 @@ func (s *Service) where(k *Kind, f Filter, a qcity.Actor) (string, []any) {
 		return "", args
 	}
 	return " WHERE " + strings.Join(conds, " AND "), args
-}
-
-func escapeLike(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
 // find returns a page of records and the total.

@@ -302,12 +302,12 @@ func (s *Service) FindOrganisations(ctx context.Context, f OrganisationFilter) (
 		where, args = append(where, "kind = ?"), append(args, f.Kind)
 	}
 	if q := strings.TrimSpace(f.Q); q != "" {
-		like := "%" + escapeLike(q) + "%"
+		like := "%" + db.EscapeLike(q) + "%"
 		where = append(where, `(name LIKE ? ESCAPE '\' OR uscc = ? OR accreditation_no = ?)`)
 		args = append(args, like, uscc.Normalize(q), q)
 	}
 	if f.Region != "" {
-		where, args = append(where, "region_code LIKE ?"), append(args, escapeLike(f.Region)+"%")
+		where, args = append(where, "region_code LIKE ?"), append(args, db.EscapeLike(f.Region)+"%")
 	}
 	if f.Status != "" {
 		where, args = append(where, "status = ?"), append(args, f.Status)
@@ -319,9 +319,4 @@ func (s *Service) FindOrganisations(ctx context.Context, f OrganisationFilter) (
 	out, total, err := db.Page(ctx, s.DB, db.List{Columns: orgColumns, From: "organisations", Where: where, Args: args,
 		Order: "kind, name"}, limit, max(f.Offset, 0), scanOrganisation)
 	return out, total, qcity.Internal(err)
-}
-
-// escapeLike escapes LIKE wildcards in user input (with ESCAPE '\').
-func escapeLike(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }

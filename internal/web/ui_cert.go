@@ -97,9 +97,13 @@ func (s *Server) handleCertExport(w http.ResponseWriter, r *http.Request) {
 			s.renderError(w, r, err)
 			return
 		}
+		if total > maxListExportRows { // refused whole, as the other exports, never cut short
+			s.renderError(w, r, qcity.Errorf(qcity.ETOOLARGE, "registry.export_too_large", "max", maxListExportRows, "count", total))
+			return
+		}
 		all = append(all, items...)
 		f.Offset += len(items)
-		if len(items) == 0 || f.Offset >= total || len(all) >= 100_000 {
+		if len(items) == 0 || f.Offset >= total {
 			break
 		}
 	}

@@ -466,3 +466,11 @@ func sendAttachment(w http.ResponseWriter, name, contentType string, data []byte
 	h.Set("Content-Length", strconv.Itoa(len(data)))
 	w.Write(data)
 }
+
+// writeXLSX sends a workbook as a download. Exports hold non-public data: never cached.
+func writeXLSX(w http.ResponseWriter, name string, data []byte) {
+	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	w.Header().Set("Cache-Control", "no-store")
+	w.Write(data)
+}

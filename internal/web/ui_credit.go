@@ -379,14 +379,6 @@ func (s *Server) handleUnfiledExport(w http.ResponseWriter, r *http.Request) {
 	writeXLSX(w, fmt.Sprintf("unfiled-%d.xlsx", f.Year), buf.Bytes())
 }
 
-// writeXLSX sends a workbook as a download. Exports hold non-public data: never cached.
-func writeXLSX(w http.ResponseWriter, name string, data []byte) {
-	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
-	w.Header().Set("Cache-Control", "no-store")
-	w.Write(data)
-}
-
 // --- Abnormal list (经营异常名录) ------------------------------------------------------
 
 // listForm is the form of a listing an official decides (reasons 2–4), as typed.

@@ -456,14 +456,6 @@ func (p *creditPlanner) clean(i int32, from, to qcity.Date) bool {
 	return true
 }
 
-// bureauActor names: the county's bureau or the city's.
-func (p *creditPlanner) countyName(code string) string {
-	if c, ok := p.j.County(code); ok {
-		return c.Name
-	}
-	return p.j.Prefecture.Name
-}
-
 // planAbnormal plans the abnormal list: the bulk listing of each year's non-filers,
 // removals after a late filing, objections, and listings for the other reasons.
 func (p *creditPlanner) planAbnormal() {

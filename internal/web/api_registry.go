@@ -103,10 +103,6 @@ func (s *Server) handleAPIRegions(w http.ResponseWriter, r *http.Request) {
 func (s *Server) handleAPIIndustries(w http.ResponseWriter, r *http.Request) {
 	cat := s.Registry.Industries()
 	parent := strings.TrimSpace(r.URL.Query().Get("parent"))
-	type classJSON struct {
-		Code, Name, ParentCode, Section string
-		Level                           int
-	}
 	items := []map[string]any{}
 	list := cat.Sections()
 	if parent != "" {

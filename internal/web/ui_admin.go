@@ -16,7 +16,6 @@ type orgListData struct {
 	Items  []registry.Organisation
 	Total  int
 	Kinds  []registry.OrgKind
-	list   listData
 }
 
 func (s *Server) handleOrgList(w http.ResponseWriter, r *http.Request) {
@@ -114,7 +113,6 @@ type auditData struct {
 	Items   []audit.Entry
 	Total   int
 	Actions []string
-	list    listData
 	HasPrev bool
 	HasNext bool
 	Prev    int

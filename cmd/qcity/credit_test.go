@@ -32,14 +32,12 @@ func TestRulesRunAndLogVerify(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var ents []registry.Entity
 	for i, code := range []string{"91440803MA4W0001", "91440802MA4W0002"} {
-		e, err := a.registry.CreateEntity(ctx, registry.EntityInput{USCC: completeCode(code), Name: []string{"湛江市霞山区甲有限公司", "湛江市赤坎区乙有限公司"}[i],
+		_, err := a.registry.CreateEntity(ctx, registry.EntityInput{USCC: completeCode(code), Name: []string{"湛江市霞山区甲有限公司", "湛江市赤坎区乙有限公司"}[i],
 			Type: "company", LegalRepresentative: "张三", Region: code[2:8], EstablishedOn: "2025-02-01"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		ents = append(ents, e)
 	}
 	a.Close()
 	if _, _, err := run(t, dbPath, "", "rules", "run", "--date", "not-a-date"); exitCode(err) != 2 {

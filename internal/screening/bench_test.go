@@ -86,8 +86,6 @@ func benchCity(b *testing.B) {
 			bench.err = err
 			return
 		}
-		ents, _, err := reg.FindEntities(ctx, registry.EntityFilter{Limit: 1})
-		_ = ents
 		rows, err := d.Query(ctx, `SELECT id, uscc, name, legal_representative FROM entities WHERE id % 1000 IN (0, 7)`)
 		if err != nil {
 			bench.err = err

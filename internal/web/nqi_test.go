@@ -261,7 +261,9 @@ func TestQualityRegisterAPI(t *testing.T) {
 		t.Errorf("list: %d %v", st, list)
 	}
 	// Numbers are accepted where text is expected; a GET body round-trips.
-	st, rec = e.api("GET", "/api/v1/quality/standards/"+id, key, "")
+	if st, rec = e.api("GET", "/api/v1/quality/standards/"+id, key, ""); st != 200 {
+		t.Fatalf("read back: %d %v", st, rec)
+	}
 	raw, _ := json.Marshal(rec)
 	if st, _ := e.api("PUT", "/api/v1/quality/standards/"+id, key, string(raw)); st != 200 {
 		t.Errorf("round trip of a GET body: %d", st)

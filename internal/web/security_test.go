@@ -272,7 +272,9 @@ func TestRegionScoping(t *testing.T) {
 		}
 	}
 	// Even asking for another region explicitly.
-	st, res = e.api("GET", "/api/v1/audit?region=440802", key, "")
+	if st, res = e.api("GET", "/api/v1/audit?region=440802", key, ""); st != 200 {
+		t.Fatalf("audit with another region: %d %v", st, res)
+	}
 	for _, it := range res["items"].([]any) {
 		if r := it.(map[string]any)["region_code"].(string); !strings.HasPrefix(r, "440803") {
 			t.Errorf("region=440802 leaked entry of region %s", r)
